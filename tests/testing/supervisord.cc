@@ -1,0 +1,266 @@
+#include "tests/testing/supervisord.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+
+extern char** environ;
+
+namespace svl {
+namespace testing {
+namespace {
+
+// Waits for `pid` to exit for at most `timeout`; true when reaped.
+bool WaitForExit(pid_t pid, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    int status = 0;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno == ECHILD)) return true;
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
+bool CanConnect(const std::string& socket_path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  absl::Cleanup closer = [fd] { close(fd); };
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket_path.c_str(), sizeof(addr.sun_path) - 1);
+  return connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+}
+
+// Runs argv with stdout captured; stderr and stdin go to /dev/null.
+absl::StatusOr<std::string> RunCapture(const std::vector<std::string>& args) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    return absl::ErrnoToStatus(rc, absl::StrCat("posix_spawn ", args[0]));
+  }
+  std::string out;
+  char buf[4096];
+  while (true) {
+    ssize_t n = read(fds[0], buf, sizeof(buf));
+    if (n > 0) {
+      out.append(buf, static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<int> PickFreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
+  absl::Cleanup closer = [fd] { close(fd); };
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    return absl::ErrnoToStatus(errno, "bind 127.0.0.1:0");
+  }
+  socklen_t len = sizeof(addr);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return absl::ErrnoToStatus(errno, "getsockname");
+  }
+  return static_cast<int>(ntohs(addr.sin_port));
+}
+
+absl::StatusOr<std::string> MakeTestDir(absl::string_view prefix) {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string templ = absl::StrCat(base != nullptr ? base : "/tmp", "/", prefix, ".XXXXXX");
+  if (mkdtemp(templ.data()) == nullptr) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("mkdtemp ", templ));
+  }
+  return templ;
+}
+
+absl::Status WriteFile(const std::string& path, absl::string_view contents) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+absl::StatusOr<std::unique_ptr<Supervisord>> Supervisord::Start(
+    absl::string_view extra_config, SupervisordOptions options) {
+  std::unique_ptr<Supervisord> sv(new Supervisord());
+  absl::StatusOr<std::string> dir = MakeTestDir("supervisord");
+  if (!dir.ok()) return dir.status();
+  sv->dir_ = *dir;
+  std::string socket_dir = "/tmp/svl.XXXXXX";
+  if (mkdtemp(socket_dir.data()) == nullptr) {
+    return absl::ErrnoToStatus(errno, "mkdtemp /tmp/svl.XXXXXX");
+  }
+  sv->socket_dir_ = socket_dir;
+  sv->socket_path_ = socket_dir + "/s.sock";
+  sv->config_path_ = sv->dir_ + "/supervisord.conf";
+  sv->log_path_ = sv->dir_ + "/supervisord.log";
+
+  std::string auth;
+  if (!options.username.empty()) {
+    auth = absl::StrCat("username=", options.username, "\npassword=", options.password, "\n");
+  }
+  std::string config = absl::StrCat(
+      "[unix_http_server]\nfile=", sv->socket_path_, "\n", auth,
+      "\n[supervisord]\nlogfile=", sv->log_path_,
+      "\nloglevel=debug\npidfile=", sv->dir_, "/supervisord.pid",
+      "\nchildlogdir=", sv->dir_, "\nidentifier=", options.identifier,
+      "\nnodaemon=true\n",
+      "\n[rpcinterface:supervisor]\n"
+      "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n",
+      "\n[supervisorctl]\nserverurl=unix://", sv->socket_path_, "\n");
+  if (!options.username.empty()) {
+    absl::StrAppend(&config, auth);
+  }
+  if (options.inet_http_server) {
+    absl::StatusOr<int> port = PickFreePort();
+    if (!port.ok()) return port.status();
+    sv->http_url_ = absl::StrCat("http://127.0.0.1:", *port);
+    absl::StrAppend(&config, "\n[inet_http_server]\nport=127.0.0.1:", *port, "\n", auth);
+  }
+  absl::StrAppend(&config, "\n", extra_config, "\n");
+  if (absl::Status s = WriteFile(sv->config_path_, config); !s.ok()) return s;
+
+  std::string out_path = sv->dir_ + "/supervisord.stdout";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::vector<std::string> args = {"/usr/bin/python3", "/usr/bin/supervisord", "-n", "-c",
+                                   sv->config_path_};
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int rc = posix_spawn(&sv->pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    sv->pid_ = -1;
+    return absl::ErrnoToStatus(rc, "posix_spawn /usr/bin/supervisord");
+  }
+
+  absl::Time deadline = absl::Now() + options.start_timeout;
+  while (!CanConnect(sv->socket_path_)) {
+    int status = 0;
+    if (waitpid(sv->pid_, &status, WNOHANG) == sv->pid_) {
+      sv->pid_ = -1;
+      absl::StatusOr<std::string> out = ReadFile(out_path);
+      return absl::InternalError(absl::StrCat("supervisord exited at start-up: ",
+                                              out.ok() ? *out : "", sv->ReadLog()));
+    }
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("supervisord socket not ready: ", sv->ReadLog()));
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return sv;
+}
+
+Supervisord::~Supervisord() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    if (!WaitForExit(pid_, absl::Seconds(10))) {
+      kill(pid_, SIGKILL);
+      WaitForExit(pid_, absl::Seconds(5));
+    }
+  }
+  if (!socket_dir_.empty()) {
+    unlink(socket_path_.c_str());
+    rmdir(socket_dir_.c_str());
+  }
+}
+
+std::string Supervisord::ReadLog() const {
+  absl::StatusOr<std::string> log = ReadFile(log_path_);
+  return log.ok() ? *log : std::string();
+}
+
+absl::Status Supervisord::WaitForLog(absl::string_view needle,
+                                     absl::Duration timeout) const {
+  absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    std::string log = ReadLog();
+    if (absl::StrContains(log, needle)) return absl::OkStatus();
+    if (absl::Now() >= deadline) {
+      std::string tail = log.size() > 4000 ? log.substr(log.size() - 4000) : log;
+      return absl::DeadlineExceededError(
+          absl::StrCat("'", needle, "' not in supervisord log; tail:\n", tail));
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+}
+
+int Supervisord::CountInLog(absl::string_view needle) const {
+  std::string log = ReadLog();
+  int count = 0;
+  if (needle.empty()) return 0;
+  for (size_t pos = log.find(needle.data(), 0, needle.size()); pos != std::string::npos;
+       pos = log.find(needle.data(), pos + needle.size(), needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
+absl::StatusOr<std::string> Supervisord::Ctl(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {"/usr/bin/python3", "/usr/bin/supervisorctl", "-c",
+                                   config_path_};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCapture(argv);
+}
+
+}  // namespace testing
+}  // namespace svl

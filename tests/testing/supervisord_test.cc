@@ -1,0 +1,41 @@
+#include "tests/testing/supervisord.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace svl {
+namespace testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+TEST(SupervisordTest, StartsAProgramAndReportsItThroughSupervisorctl) {
+  absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(R"(
+[program:sleeper]
+command=/bin/sleep 1000
+startsecs=1
+)");
+  ASSERT_THAT(sv, IsOk());
+  EXPECT_THAT((*sv)->server_url(), StartsWith("unix:///tmp/svl."));
+  EXPECT_LT((*sv)->socket_path().size(), 108u);
+  ASSERT_THAT((*sv)->WaitForLog("success: sleeper entered RUNNING state", absl::Seconds(15)),
+              IsOk());
+  absl::StatusOr<std::string> status = (*sv)->Ctl({"status", "sleeper"});
+  ASSERT_THAT(status, IsOk());
+  EXPECT_THAT(*status, HasSubstr("RUNNING"));
+}
+
+TEST(SupervisordTest, BadConfigFailsToStartWithItsMessage) {
+  absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start("[program:x]\n");
+  EXPECT_THAT(sv, StatusIs(absl::StatusCode::kInternal, HasSubstr("command")));
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace svl
