@@ -137,18 +137,18 @@ TEST(ParseHttpOkOptionsTest, UpstreamUniquePrefixesStayUnique) {
       args.push_back(kUrl);
       absl::StatusOr<HttpOkOptions> o = Parse(args);
       ASSERT_THAT(o.status(), IsOk()) << "--" << prefix;
-      if (option.name == "help") EXPECT_TRUE(o->help);
-      if (option.name == "program") EXPECT_THAT(o->programs, ElementsAre("1"));
-      if (option.name == "any") EXPECT_TRUE(o->any);
-      if (option.name == "timeout") EXPECT_EQ(o->timeout, absl::Seconds(1));
-      if (option.name == "code") EXPECT_THAT(o->codes, ElementsAre(201));
-      if (option.name == "body") EXPECT_EQ(o->body, "1");
-      if (option.name == "sendmail_program") EXPECT_EQ(o->sendmail, "1");
-      if (option.name == "email") EXPECT_EQ(o->email, "1");
-      if (option.name == "gcore") EXPECT_EQ(o->gcore, "1");
-      if (option.name == "coredir") EXPECT_EQ(o->coredir, "1");
-      if (option.name == "not-eager") EXPECT_FALSE(o->eager);
-      if (option.name == "name") EXPECT_EQ(o->name, "1");
+      if (option.name == "help") { EXPECT_TRUE(o->help); }
+      if (option.name == "program") { EXPECT_THAT(o->programs, ElementsAre("1")); }
+      if (option.name == "any") { EXPECT_TRUE(o->any); }
+      if (option.name == "timeout") { EXPECT_EQ(o->timeout, absl::Seconds(1)); }
+      if (option.name == "code") { EXPECT_THAT(o->codes, ElementsAre(201)); }
+      if (option.name == "body") { EXPECT_EQ(o->body, "1"); }
+      if (option.name == "sendmail_program") { EXPECT_EQ(o->sendmail, "1"); }
+      if (option.name == "email") { EXPECT_EQ(o->email, "1"); }
+      if (option.name == "gcore") { EXPECT_EQ(o->gcore, "1"); }
+      if (option.name == "coredir") { EXPECT_EQ(o->coredir, "1"); }
+      if (option.name == "not-eager") { EXPECT_FALSE(o->eager); }
+      if (option.name == "name") { EXPECT_EQ(o->name, "1"); }
     }
   }
 }
