@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -342,6 +344,8 @@ void ServeOnceLater(int port, absl::Duration delay) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0) << errno;
   ASSERT_EQ(listen(fd, 4), 0);
+  pollfd ready = {fd, POLLIN, 0};
+  ASSERT_EQ(poll(&ready, 1, 30000), 1) << "the probe never connected";
   int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
   ASSERT_GE(conn, 0);
   absl::Cleanup conn_closer = [conn] { close(conn); };
@@ -372,6 +376,39 @@ TEST(CurlProbeTest, RefusedThenAcceptedSucceedsOnAFreshConnection) {
   EXPECT_EQ(result.reason, "Late But OK");
   EXPECT_EQ(result.body, "late");
   EXPECT_GT(result.attempts, 1);
+}
+
+TEST(CurlProbeTest, UnresolvableHostIsADnsError) {
+  ProbeOptions options;
+  options.url = "http://no-such-host.invalid/";  // RFC 6761: never resolves
+  options.timeout = absl::Seconds(10);
+  ProbeResult result = CheckOnce(options);
+  if (result.error_kind == ProbeErrorKind::kTimeout) {
+    GTEST_SKIP() << "the resolver here does not answer: " << result.error;
+  }
+  EXPECT_FALSE(result.responded);
+  EXPECT_EQ(result.error_kind, ProbeErrorKind::kDns);
+  EXPECT_EQ(result.error, "Could not resolve host: no-such-host.invalid");
+  EXPECT_EQ(result.attempts, 1);
+}
+
+TEST(CurlProbeTest, ProxyEnvironmentIsIgnored) {
+  std::unique_ptr<HttpServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  absl::StatusOr<int> dead_port = svl::testing::PickFreePort();
+  ASSERT_THAT(dead_port.status(), IsOk());
+  const std::string proxy = absl::StrCat("http://127.0.0.1:", *dead_port);
+  ASSERT_EQ(setenv("http_proxy", proxy.c_str(), 1), 0);
+  ASSERT_EQ(setenv("ALL_PROXY", proxy.c_str(), 1), 0);
+  absl::Cleanup unset = [] {
+    unsetenv("http_proxy");
+    unsetenv("ALL_PROXY");
+  };
+  ProbeOptions options;
+  options.url = server->Url("/direct");
+  ProbeResult result = CheckOnce(options);
+  ASSERT_TRUE(result.responded) << result.error;
+  EXPECT_EQ(server->requests().size(), 1u);
 }
 
 // ---------------------------------------------------------------------------
