@@ -19,7 +19,6 @@
 #include "httpok/python_repr.h"
 #include "mailer/message.h"
 #include "protocol/listener.h"
-#include "protocol/payloads.h"
 #include "supervisor_rpc/fault.h"
 
 namespace svl {
@@ -99,7 +98,9 @@ HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
 
 std::string HttpOk::HandleEvent(const protocol::Event& event) {
   const std::string ok(protocol::kResultOk);
-  if (!protocol::IsTickEvent(event.header.eventname)) return ok;
+  // Upstream's test is a prefix test on "TICK" (its own tests send an event
+  // named just "TICK"), slightly wider than protocol::IsTickEvent ("TICK_").
+  if (!absl::StartsWith(event.header.eventname, "TICK")) return ok;
   if (!options_.eager && !ShouldCheck()) return ok;
 
   const ProbeResult result = deps_.probe->Check();
