@@ -37,7 +37,7 @@ absl::StatusOr<std::vector<std::string>> SplitShellWords(absl::string_view comma
 // passed through to httpok's stderr. Errors: the program cannot be started
 // (kNotFound / kPermissionDenied), the deadline passed (kDeadlineExceeded; the
 // process group was killed), or a non-zero exit (kInternal, with the status).
-// An empty `gcore_words` is kInvalidArgument.
+// An empty `gcore_words` or a deadline <= 0 is kInvalidArgument.
 absl::StatusOr<std::string> RunGcore(const std::vector<std::string>& gcore_words,
                                      const std::string& core_path, std::int64_t pid,
                                      absl::Duration deadline);

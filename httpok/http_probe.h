@@ -37,7 +37,7 @@ inline constexpr std::size_t kDefaultMaxBodyBytes = 1024 * 1024;
 struct ProbeOptions {
   std::string url;                                   // http:// or https:// only
   absl::Duration timeout = absl::Seconds(10);        // total deadline, > 0
-  absl::Duration retry_interval = absl::Seconds(10); // between refused attempts
+  absl::Duration retry_interval = absl::Seconds(10); // between refused attempts (>= 10 ms)
   std::size_t max_body_bytes = kDefaultMaxBodyBytes; // keep the first N bytes
   bool insecure = false;      // skip certificate and host-name verification
   std::string ca_file;        // empty: the system's CA store
@@ -55,7 +55,10 @@ struct ProbeOptions {
 enum class ProbeErrorKind { kNone, kTimeout, kRefused, kDns, kTls, kOther };
 
 struct ProbeResult {
-  bool responded = false;  // a status line was received
+  // A response was received: its status line, headers and the body (or the
+  // first max_body_bytes of it). A response cut off by the deadline or by the
+  // server is not one: responded is false and error says why.
+  bool responded = false;
   int status = 0;          // HTTP status when responded
   std::string reason;      // reason phrase as sent ("" for HTTP/2 or none)
   std::string body;        // the first max_body_bytes of the body
