@@ -44,7 +44,7 @@
 //   buffer (64 KiB on Linux) cannot be told from a real read and is success.
 // - The caller must not set SIGCHLD to SIG_IGN (children would be reaped by
 //   the kernel and waitpid() would fail with ECHILD, reported as an error).
-// - Send() is thread-compatible and may be called from several threads.
+// - Send() keeps no state between calls: it is thread-safe.
 //
 // Example:
 //

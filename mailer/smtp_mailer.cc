@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -72,7 +73,7 @@ absl::StatusOr<std::vector<std::string>> Recipients(absl::string_view to) {
   for (absl::string_view part : absl::StrSplit(to, ',')) {
     if (absl::StripAsciiWhitespace(part).empty()) continue;
     const absl::string_view address = Address(part);
-    if (!ValidAddress(address)) {
+    if (HasControlCharacter(part) || !ValidAddress(address)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "invalid recipient address '", SanitizeHeaderValue(part), "'"));
     }
@@ -121,8 +122,8 @@ std::string NewMessageId(absl::string_view from_address) {
 struct Transfer {
   std::string payload;
   size_t sent = 0;
-  std::string partial_line;  // server bytes not yet ended by LF
-  std::string last_reply;    // last complete line the server sent
+  std::string partial_line;      // server bytes not yet ended by LF
+  std::string last_error_reply;  // last 4xx/5xx line the server sent
 };
 
 size_t ReadPayload(char* buffer, size_t size, size_t nitems, void* userdata) {
@@ -133,9 +134,10 @@ size_t ReadPayload(char* buffer, size_t size, size_t nitems, void* userdata) {
   return n;
 }
 
-// Keeps the server's last reply line (CURLINFO_HEADER_IN carries SMTP
-// replies); everything else curl would print in verbose mode is dropped, so
-// libcurl never writes to our stdout/stderr.
+// Keeps the server's last error reply line (4xx/5xx; CURLINFO_HEADER_IN
+// carries SMTP replies; the "221 Bye" to curl's QUIT after an error must not
+// hide the rejection); everything else curl would print in verbose mode is
+// dropped, so libcurl never writes to our stdout/stderr.
 int OnDebug(CURL*, curl_infotype type, char* data, size_t size,
             void* userdata) {
   if (type != CURLINFO_HEADER_IN) return 0;
@@ -146,7 +148,9 @@ int OnDebug(CURL*, curl_infotype type, char* data, size_t size,
     std::string line = t->partial_line.substr(0, newline);
     t->partial_line.erase(0, newline + 1);
     absl::StripTrailingAsciiWhitespace(&line);
-    if (!line.empty()) t->last_reply = std::move(line);
+    if (!line.empty() && (line[0] == '4' || line[0] == '5')) {
+      t->last_error_reply = std::move(line);
+    }
   }
   return 0;
 }
@@ -177,7 +181,7 @@ absl::StatusOr<std::unique_ptr<SmtpMailer>> SmtpMailer::Create(
     return absl::InvalidArgumentError(
         "SMTP URL must not contain credentials; use username/password");
   }
-  if (!ValidAddress(Address(config.from))) {
+  if (HasControlCharacter(config.from) || !ValidAddress(Address(config.from))) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid SMTP sender address '",
                      SanitizeHeaderValue(config.from), "'"));
@@ -277,11 +281,14 @@ absl::Status SmtpMailer::Send(const Message& message) {
   rc = curl_easy_perform(h);
   long smtp_code = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &smtp_code);
-  // Copied now: cleanup may add the server's reply to QUIT.
-  const std::string server_reply =
-      rc == CURLE_OK ? std::string() : transfer.last_reply;
-  return SmtpTransferStatus(rc, smtp_code, error_buffer, server_reply,
-                            config_.url);
+  // A later reply (e.g. to QUIT) must not hide the rejection's code.
+  int reply_code = 0;
+  if (smtp_code < 400 && transfer.last_error_reply.size() >= 3 &&
+      absl::SimpleAtoi(transfer.last_error_reply.substr(0, 3), &reply_code)) {
+    smtp_code = reply_code;
+  }
+  return SmtpTransferStatus(rc, smtp_code, error_buffer,
+                            transfer.last_error_reply, config_.url);
 }
 
 }  // namespace mailer
