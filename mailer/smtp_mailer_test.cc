@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ using ::svl::testing::PickFreePort;
 using ::svl::testing::ReadFile;
 using ::svl::testing::StatusIs;
 using ::svl::testing::WriteFile;
+using ::testing::EndsWith;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
 
@@ -102,7 +104,10 @@ bool PortAccepts(int port) {
 // A real SMTP server (Debian's aiosmtpd) on 127.0.0.1:<free port>.
 class SmtpServer {
  public:
-  static absl::StatusOr<std::unique_ptr<SmtpServer>> Start() {
+  // Start() runs aiosmtpd; with `starttls`, it also gets a fresh self-signed
+  // certificate for 127.0.0.1 (cert_path()) and then requires STARTTLS.
+  static absl::StatusOr<std::unique_ptr<SmtpServer>> Start(
+      bool starttls = false) {
     auto server = std::unique_ptr<SmtpServer>(new SmtpServer);
     absl::StatusOr<std::string> dir = MakeTestDir("aiosmtpd");
     if (!dir.ok()) return dir.status();
@@ -112,6 +117,20 @@ class SmtpServer {
     absl::StatusOr<int> port = PickFreePort();
     if (!port.ok()) return port.status();
     server->port_ = *port;
+    server->cert_path_ = *dir + "/cert.pem";
+    const std::string key_path = *dir + "/key.pem";
+    if (starttls) {
+      const std::string openssl = absl::StrCat(
+          "/usr/bin/openssl req -x509 -newkey ec -pkeyopt "
+          "ec_paramgen_curve:prime256v1 -nodes -keyout '",
+          key_path, "' -out '", server->cert_path_,
+          "' -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 2 "
+          "2> '",
+          *dir, "/openssl.log'");
+      if (std::system(openssl.c_str()) != 0) {
+        return absl::InternalError("openssl req failed: " + openssl);
+      }
+    }
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -131,6 +150,10 @@ class SmtpServer {
                                      "-c",
                                      "recorder.Recorder",
                                      *dir};
+    if (starttls) {
+      args.insert(args.begin() + 6,
+                  {"--tlscert", server->cert_path_, "--tlskey", key_path});
+    }
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -169,6 +192,7 @@ class SmtpServer {
   }
 
   std::string url() const { return absl::StrCat("smtp://127.0.0.1:", port_); }
+  const std::string& cert_path() const { return cert_path_; }
 
   // Received() returns the recorded deliveries, in order.
   std::vector<std::string> Received() const {
@@ -185,6 +209,7 @@ class SmtpServer {
  private:
   SmtpServer() = default;
   std::string dir_;
+  std::string cert_path_;
   int port_ = 0;
   pid_t pid_ = -1;
 };
@@ -322,6 +347,52 @@ TEST_F(SmtpMailerServerTest, RequiredStarttlsNotOfferedIsFailedPrecondition) {
                        absl::StrCat("SMTP delivery via ", server_->url(),
                                     " failed: STARTTLS not supported.")));
   EXPECT_TRUE(server_->Received().empty());
+}
+
+TEST(SmtpMailerStarttlsTest, DeliversOverStarttlsWithVerifiedCertificate) {
+  absl::StatusOr<std::unique_ptr<SmtpServer>> server =
+      SmtpServer::Start(/*starttls=*/true);
+  ASSERT_THAT(server.status(), IsOk());
+  SmtpConfig config;
+  config.url = (*server)->url();
+  config.from = "httpok@example.com";
+  config.require_starttls = true;
+  config.ca_file = (*server)->cert_path();
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com";
+  m.subject = "over TLS";
+  m.body = "secret";
+  ASSERT_THAT(mailer->Send(m), IsOk());
+  const std::vector<std::string> received = (*server)->Received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_THAT(received[0], StartsWith("MAIL FROM:httpok@example.com\n"
+                                      "RCPT TO:ops@example.com\n"
+                                      "\n"
+                                      "From: httpok@example.com\r\n"
+                                      "To: ops@example.com\r\n"
+                                      "Subject: over TLS\r\n"));
+  EXPECT_THAT(received[0], EndsWith("\r\n\r\nsecret\r\n"));
+}
+
+TEST(SmtpMailerStarttlsTest, UntrustedCertificateIsRefused) {
+  absl::StatusOr<std::unique_ptr<SmtpServer>> server =
+      SmtpServer::Start(/*starttls=*/true);
+  ASSERT_THAT(server.status(), IsOk());
+  SmtpConfig config;
+  config.url = (*server)->url();
+  config.from = "httpok@example.com";
+  // The system CA store does not know the self-signed certificate.
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com";
+  EXPECT_THAT(mailer->Send(m),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       StartsWith(absl::StrCat("SMTP delivery via ", config.url,
+                                               " failed: "))));
+  EXPECT_TRUE((*server)->Received().empty());
 }
 
 TEST(SmtpMailerNetworkTest, RefusedConnectionIsUnavailable) {
