@@ -132,16 +132,18 @@ bool IsNamed(const XMLElement* element, const char* name) {
 }
 
 // Returns the next element sibling starting at `node` (inclusive), skipping
-// comments; any other node (non-whitespace text, declarations) is an error.
-// tinyxml2 drops whitespace-only text between elements, which is how the
-// `\n` that supervisord writes between tags disappears.
-absl::Status NextElement(const XMLNode* node, const XMLElement** out) {
+// comments, and at document level (`prolog`) the XML declaration and DOCTYPE;
+// any other node (non-whitespace text, declarations) is an error. tinyxml2
+// drops whitespace-only text between elements, which is how the `\n` that
+// supervisord writes between tags disappears.
+absl::Status NextElement(const XMLNode* node, const XMLElement** out, bool prolog = false) {
   for (; node != nullptr; node = node->NextSibling()) {
     if (const XMLElement* element = node->ToElement()) {
       *out = element;
       return absl::OkStatus();
     }
     if (node->ToComment() != nullptr) continue;
+    if (prolog && (node->ToDeclaration() != nullptr || node->ToUnknown() != nullptr)) continue;
     if (node->ToText() != nullptr) {
       return Malformed(node, absl::StrCat("unexpected text '",
                                           absl::string_view(node->Value()).substr(0, 40), "'"));
@@ -392,11 +394,11 @@ absl::StatusOr<XmlRpcValue> DecodeMethodResponse(absl::string_view body) {
   }
   // Exactly one root element; the declaration and comments may surround it.
   const XMLElement* root = nullptr;
-  absl::Status s = NextElement(doc.FirstChild(), &root);
+  absl::Status s = NextElement(doc.FirstChild(), &root, /*prolog=*/true);
   if (!s.ok()) return s;
   if (root == nullptr) return absl::InvalidArgumentError("XML-RPC response has no root element");
   const XMLElement* extra = nullptr;
-  s = NextElement(root->NextSibling(), &extra);
+  s = NextElement(root->NextSibling(), &extra, /*prolog=*/true);
   if (!s.ok()) return s;
   if (extra != nullptr) return Malformed(extra, "a second root element");
   if (!IsNamed(root, "methodResponse")) {
