@@ -26,6 +26,11 @@ absl::Status InMethod(absl::string_view method, const absl::Status& status) {
 
 absl::Status ExpectTrue(absl::string_view method, const absl::StatusOr<XmlRpcValue>& result) {
   if (!result.ok()) return result.status();
+  if (result->type() == XmlRpcValue::Type::kArray) {
+    // supervisord answers a `group:*` namespec with the group result array.
+    return absl::InvalidArgumentError(absl::StrCat(
+        method, ": supervisord returned an array (a group namespec? use the *ProcessGroup call)"));
+  }
   if (result->type() != XmlRpcValue::Type::kBoolean || !result->bool_value()) {
     return absl::InvalidArgumentError(
         absl::StrCat(method, ": supervisord returned something other than boolean true"));

@@ -149,8 +149,7 @@ TEST(SupervisorClientTest, UnexpectedResultShapes) {
     SupervisorClient client(transport);
     EXPECT_THAT(client.StartProcess("foo", true),
                 StatusIs(absl::StatusCode::kInvalidArgument,
-                         "supervisor.startProcess: supervisord returned something other than "
-                         "boolean true"));
+                         HasSubstr("supervisor.startProcess: supervisord returned an array")));
     EXPECT_THAT(client.GetProcessInfo("foo"),
                 StatusIs(absl::StatusCode::kInvalidArgument,
                          "supervisor.getProcessInfo: process info is array, want struct"));
