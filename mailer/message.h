@@ -44,14 +44,23 @@ struct Message {
 // SanitizeHeaderValue() replaces each CR and LF with a space.
 std::string SanitizeHeaderValue(absl::string_view value);
 
-// EncodeHeaderWord() returns `value` unchanged when it is printable ASCII,
-// else an RFC 2047 encoded-word sequence (UTF-8, base64), split so that no
-// encoded word exceeds 75 characters.
+// EncodeHeaderWord() returns `value` unchanged when it is printable ASCII
+// (0x20-0x7e and TAB), else an RFC 2047 encoded-word sequence (UTF-8, base64;
+// e.g. "Café" -> "=?UTF-8?B?Q2Fmw6k=?="), split so that no encoded word
+// exceeds 75 characters and no UTF-8 sequence is cut in two. Consecutive words
+// are joined by a folding "\n " (one logical header line). Bytes that are not
+// valid UTF-8 are encoded as they are, one by one. Call it on an already
+// sanitized value: CR and LF are encoded, not removed.
 std::string EncodeHeaderWord(absl::string_view value);
 
 // FormatMessage() renders the message with LF line ends (sendmail -t
 // accepts LF; the SMTP transport converts to CRLF itself). Headers order:
 // From, To, Subject, Date, Message-ID, then a blank line and the body as is.
+// Every header value goes through SanitizeHeaderValue(); the subject then
+// through EncodeHeaderWord() (To/From/Message-ID are addresses and are never
+// encoded). Date is rendered in UTC, locale-independent:
+// "Thu, 05 Feb 2026 10:00:00 +0000". The body is not altered (no MIME
+// headers are added for a non-ASCII body).
 std::string FormatMessage(const Message& message);
 
 }  // namespace mailer

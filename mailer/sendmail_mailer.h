@@ -11,6 +11,41 @@
 // (EPIPE) is an error, not a crash; the command's stderr is captured (first
 // 4 KiB) into the error.
 //
+// Details of the contract:
+// - The command runs as `/bin/sh -c <command>` (posix_spawn) in its own
+//   process group, with an empty signal mask and default signal dispositions
+//   (a SIG_IGN the caller set for SIGPIPE is not inherited). Its stdin is a
+//   pipe carrying the message; its stdout AND stderr go to one capture pipe
+//   (a listener's stdout belongs to supervisord, so the command must never
+//   write there; upstream let it). All our descriptors are O_CLOEXEC and all
+//   are closed when Send() returns.
+// - SIGPIPE: Send() blocks SIGPIPE in the calling thread only while writing,
+//   and consumes (sigtimedwait) the SIGPIPE its own EPIPE write raised before
+//   restoring the mask. The process-wide disposition is not touched.
+// - Deadline: one deadline covers writing, reading the output and waiting
+//   for the exit. After it, the whole process group gets SIGKILL and the
+//   command is reaped (kDeadlineExceeded). A background grandchild that keeps
+//   the output pipe open does not delay a command that has exited.
+// - Errors (`X` is the command as given):
+//     kInternal          "sendmail command 'X' exited with status N[: out]"
+//                        (a command sh cannot find: status 127 and sh's
+//                        "not found" message; this wins over EPIPE)
+//     kInternal          "sendmail command 'X' killed by signal N (Name)[: out]"
+//     kInternal          "sendmail command 'X' closed its stdin before
+//                        reading the message (EPIPE)[: out]" for an exit 0
+//                        that left part of the message unread
+//     kDeadlineExceeded  "sendmail command 'X' was killed after 1s deadline[: out]"
+//     kInvalidArgument   empty command or a NUL byte in it
+//     other codes        "sendmail command 'X': <step>: <errno text>" when
+//                        pipes, posix_spawn, poll or waitpid fail
+//   `out` is the captured output, trailing whitespace removed, followed by
+//   " [output truncated]" when longer than 4 KiB.
+// - An exit 0 without reading a message small enough to fit in the pipe
+//   buffer (64 KiB on Linux) cannot be told from a real read and is success.
+// - The caller must not set SIGCHLD to SIG_IGN (children would be reaped by
+//   the kernel and waitpid() would fail with ECHILD, reported as an error).
+// - Send() keeps no state between calls: it is thread-safe.
+//
 // Example:
 //
 //   SendmailMailer mailer("/usr/sbin/sendmail -t -i", absl::Seconds(30));
@@ -33,9 +68,11 @@ inline constexpr char kDefaultSendmailCommand[] = "/usr/sbin/sendmail -t -i";
 
 class SendmailMailer : public Mailer {
  public:
+  // `command` is a shell command line; `deadline` bounds each Send().
   SendmailMailer(std::string command, absl::Duration deadline);
 
-  absl::Status Send(const Message& message) override;
+  // Send() pipes FormatMessage(message) to a fresh run of the command.
+  ABSL_MUST_USE_RESULT absl::Status Send(const Message& message) override;
 
  private:
   std::string command_;

@@ -6,6 +6,34 @@
 // addresses in Message::to. The message gets From, Date and Message-ID
 // headers if it lacks them, and CRLF line ends on the wire.
 //
+// Details of the contract:
+// - main() must call curl_global_init(CURL_GLOBAL_ALL) once, before any
+//   thread starts and before the first Send() (tests do it in a gtest global
+//   environment). Each Send() uses its own easy handle with CURLOPT_NOSIGNAL,
+//   so Send() is thread-safe and never raises signals; libcurl never prints
+//   (its verbose output goes to a callback that keeps only the server's last
+//   4xx/5xx reply line for the error message).
+// - Only smtp and smtps are allowed (CURLOPT_PROTOCOLS_STR). smtp:// uses
+//   STARTTLS when offered (CURLUSESSL_TRY), or fails without it when
+//   require_starttls (CURLUSESSL_ALL).
+// - Recipients: "a@x, Name <b@y>" gives RCPT TO:<a@x> and RCPT TO:<b@y>.
+//   The To: header keeps the text as written (sanitised). An empty list, a
+//   control character anywhere, or a space/angle bracket inside an address is
+//   kInvalidArgument before any connection is made. Every recipient must be
+//   accepted (one rejection fails the whole delivery).
+// - The envelope sender is the address part of `from`; a Message::from that
+//   is set is kept as the From: header. The Message-ID generated is
+//   "<unix-nanos.random64hex@domain-of-from>", the Date is now (UTC).
+// - Dot-stuffing and the final CRLF "." CRLF are libcurl's: a body that does
+//   not end in a line end arrives with a CRLF added.
+// - Errors: "SMTP delivery via <url> failed: <curl error>[ (server said:
+//   <reply>)]", mapped by SmtpTransferStatus() (mailer/smtp_status.h):
+//   refused/unresolvable -> kUnavailable, deadline -> kDeadlineExceeded,
+//   AUTH refused -> kUnauthenticated, 5xx rejection (e.g. recipient) or no
+//   STARTTLS when required -> kFailedPrecondition, 4xx -> kUnavailable.
+//   The URL must not carry credentials (Create() refuses them) so that the
+//   error never shows a password.
+//
 // Example:
 //
 //   SmtpConfig config;
@@ -41,10 +69,14 @@ struct SmtpConfig {
 
 class SmtpMailer : public Mailer {
  public:
-  // Create() validates the URL scheme and `from` (kInvalidArgument).
+  // Create() validates the URL scheme and `from` (kInvalidArgument): the URL
+  // must be smtp:// or smtps:// (any case) with a host and no userinfo; from
+  // must hold one address without control characters; username/password
+  // without control characters; both durations positive.
   static absl::StatusOr<std::unique_ptr<SmtpMailer>> Create(SmtpConfig config);
 
-  absl::Status Send(const Message& message) override;
+  // Send() delivers one message in one SMTP session (no connection reuse).
+  ABSL_MUST_USE_RESULT absl::Status Send(const Message& message) override;
 
  private:
   explicit SmtpMailer(SmtpConfig config);

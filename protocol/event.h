@@ -16,7 +16,8 @@
 //   absl::StatusOr<svl::protocol::EventHeader> header =
 //       svl::protocol::ParseEventHeader("ver:3.0 eventname:TICK_5 len:15");
 //   if (!header.ok()) return header.status();
-//   ReadCodePoints(..., header->len);
+//   // header->len == 15: the payload is the next 15 code points. Reading
+//   // them from a byte stream is EventStreamParser's job (event_stream.h).
 
 #ifndef SVL_PROTOCOL_EVENT_H_
 #define SVL_PROTOCOL_EVENT_H_
@@ -27,6 +28,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -39,33 +42,58 @@ inline constexpr std::size_t kMaxPayloadCodePoints = 16 * 1024 * 1024;
 
 // EventHeader
 //
-// The parsed header line. Known keys are lifted into typed fields; every token
-// (known or not, in the order received) stays in `tokens`.
+// The parsed header line. The seven keys supervisord sends are lifted into
+// typed fields; any other token is kept, in the order received, in `tokens`.
 struct EventHeader {
   std::string ver;
   std::string server;
   std::uint64_t serial = 0;
+  bool has_serial = false;  // a `serial` token was present
   std::string pool;
   std::uint64_t poolserial = 0;
   std::string eventname;
   std::size_t len = 0;  // payload length in code points
-  // Every `key:value` token, split at the first ':'.
+  // Every other `key:value` token in order, split at its first ':' (after
+  // the continuation join described at ParseEventHeader()). Usually empty.
   std::vector<std::pair<std::string, std::string>> tokens;
 };
 
 // ParseEventHeader()
 //
-// Parses one header line (without its trailing '\n'). Tokens are separated by
-// ASCII whitespace and may come in any order; each is split at its FIRST ':'.
-// Tokens without ':' are tolerated and skipped (a pool named `[eventlistener: x]`
-// puts a space into a value). Unknown keys are kept in `tokens`.
+// Parses one header line (without its trailing '\n'; surrounding ASCII
+// whitespace, e.g. a '\r', is ignored). supervisord joins its tokens with
+// single spaces, so the line is split at each single ' ' and each token at its
+// FIRST ':' (so `server:host:1` has server "host:1"). Tokens may come in any
+// order; unknown keys are kept in `tokens`.
 //
-// Errors (all kInvalidArgument, with a message naming the problem):
-//   - no `len` token;
-//   - `len`, `serial` or `poolserial` not a plain decimal number (digits only);
-//   - `len` above kMaxPayloadCodePoints (kOutOfRange).
-// A missing `eventname` is accepted as "" (upstream's tests send such events).
+// A token without ':' (including the empty token between two spaces) cannot
+// start a pair: it is tolerated and joined, with the space that preceded it,
+// to the previous token's value. This recovers values supervisord does not
+// validate: `[eventlistener: spaced]` sends `pool: spaced`, which gives pool
+// " spaced", and identifier `my host` gives server "my host". A leading token
+// without ':' has nothing to join and is skipped. When a known key appears
+// twice the LAST one wins (supervisord emits `len` last, so an identifier
+// containing ` len:5` cannot change the framing).
+//
+// Missing `ver`, `server`, `pool`, `eventname` are accepted as "" (upstream's
+// tests send such events), missing `serial`/`poolserial` as 0.
+//
+// Errors:
+//   - no `len` token: kInvalidArgument;
+//   - `len`, `serial` or `poolserial` empty or not all ASCII digits (no sign,
+//     no spaces): kInvalidArgument;
+//   - a number too large for its type, or `len` above kMaxPayloadCodePoints:
+//     kOutOfRange.
+// Every message names the key and quotes (C-escaped, truncated) the line.
 absl::StatusOr<EventHeader> ParseEventHeader(absl::string_view line);
+
+// ParseEventHeaderInto()
+//
+// The same, into an existing header whose every field is overwritten (its
+// string storage is reused; EventStreamParser's fast path). On error
+// `*header` holds unspecified values.
+ABSL_MUST_USE_RESULT absl::Status ParseEventHeaderInto(absl::string_view line,
+                                                       EventHeader* header);
 
 // FormatEventHeader()
 //
@@ -79,16 +107,24 @@ std::string FormatEventHeader(const EventHeader& header);
 struct Event {
   EventHeader header;
   std::string payload;
-  // True when this event carries the same serial as the previous event this
-  // process received: supervisord re-sent it (after a rejected RESULT).
+  // True when this event and the previous event read from the same stream
+  // both carry a `serial` and it is the same: supervisord re-sent it (after a
+  // rejected RESULT, or after the previous listener instance died).
   bool redelivered = false;
 };
 
 // CountCodePoints()
 //
-// The number of code points in `bytes`, counted as supervisord does after
-// UTF-8 decoding: every byte that is not a continuation byte (10xxxxxx) starts
-// a code point, and each invalid byte counts as one.
+// The number of code points in `bytes`, counted as supervisord's Python
+// len() counts them after UTF-8 decoding, tolerating invalid UTF-8:
+//   - a byte 0x00-0x7F is one code point;
+//   - a lead byte 0xC2-0xDF / 0xE0-0xEF / 0xF0-0xF4 starts one code point and
+//     takes up to 1 / 2 / 3 following continuation bytes (10xxxxxx); a
+//     sequence cut short by a non-continuation byte (or the end) still counts
+//     as one;
+//   - every other byte (a stray continuation byte, 0xC0, 0xC1, 0xF5-0xFF) is
+//     one code point on its own.
+// For valid UTF-8 this is exactly the number of code points.
 std::size_t CountCodePoints(absl::string_view bytes);
 
 }  // namespace protocol

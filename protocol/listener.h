@@ -27,13 +27,17 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "protocol/event.h"
+#include "protocol/event_stream.h"
 
 namespace svl {
 namespace protocol {
 
 inline constexpr absl::string_view kReadyToken = "READY\n";
-inline constexpr absl::string_view kResultOk = "OK";
-inline constexpr absl::string_view kResultFail = "FAIL";
+// The two results supervisord's default result handler knows. Plain char
+// arrays, so a handler lambda can `return kResultOk;` (absl::string_view does
+// not convert implicitly to the handler's std::string).
+inline constexpr char kResultOk[] = "OK";
+inline constexpr char kResultFail[] = "FAIL";
 
 // FormatResult() gives `RESULT <n>\n<result>`, e.g. "RESULT 2\nOK".
 std::string FormatResult(absl::string_view result);
@@ -45,7 +49,9 @@ using EventHandler = std::function<std::string(const Event&)>;
 // Listener
 //
 // Reads events from `in_fd` and writes protocol replies to `out_fd`. Loops
-// over short reads, short writes and EINTR.
+// over short reads, short writes and EINTR. Does not own the descriptors.
+// A write to a closed pipe raises SIGPIPE: a listener binary that prefers an
+// EPIPE status should ignore SIGPIPE.
 class Listener {
  public:
   Listener(int in_fd, int out_fd);
@@ -59,14 +65,15 @@ class Listener {
   //   - OkStatus: EOF between events (supervisord closed stdin).
   //   - kInvalidArgument / kOutOfRange: a malformed header (nothing is written
   //     to out_fd for that event).
-  //   - kDataLoss: EOF in the middle of an event.
-  //   - kUnavailable / errno statuses: read(2) or write(2) failed.
+  //   - kDataLoss: EOF in the middle of an event (nothing is written either).
+  //   - errno statuses (absl::ErrnoToStatus): read(2) or write(2) failed.
   // The caller prints the error (one line on stderr) and exits non-zero.
   ABSL_MUST_USE_RESULT absl::Status Run(const EventHandler& handler);
 
   // The lower-level steps, for listeners that need their own loop.
   ABSL_MUST_USE_RESULT absl::Status WriteReady();
-  // Reads the next event. kNotFound means clean EOF before any header byte.
+  // Reads the next event, blocking until it is complete. kNotFound means a
+  // clean EOF before any header byte; other errors are as for Run().
   absl::StatusOr<Event> ReadEvent();
   // Writes `RESULT n\n<result>` and, when `then_ready`, READY in the same write.
   ABSL_MUST_USE_RESULT absl::Status WriteResult(absl::string_view result,
@@ -75,9 +82,7 @@ class Listener {
  private:
   int in_fd_;
   int out_fd_;
-  std::string buffer_;  // bytes read but not yet consumed
-  bool have_last_serial_ = false;
-  std::uint64_t last_serial_ = 0;
+  EventStreamParser parser_;  // bytes read but not yet returned as events
 };
 
 }  // namespace protocol

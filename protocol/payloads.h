@@ -45,11 +45,18 @@ struct TokenSet {
 // ParseTokenSet()
 //
 // Splits at the first '\n', then the first line at single spaces, then each
-// token at its first ':'. Never fails on odd bytes: a token without ':' is an
-// error (kInvalidArgument) only because supervisord never emits one here.
+// token at its first ':' (values may hold further ':'). An empty first line
+// gives no tokens. A token without ':' (including the empty token of a double
+// space) is kInvalidArgument: supervisord never emits one in a payload.
+//
+// All typed parsers below fail with kInvalidArgument naming the event type,
+// the key and the C-escaped payload when a required token is missing, a
+// number is not plain ASCII digits, or the payload has a '\n' (data) where
+// the type carries none / lacks one where it does; and with kOutOfRange when
+// a number does not fit. Unknown extra tokens are ignored.
 absl::StatusOr<TokenSet> ParseTokenSet(absl::string_view payload);
 
-// TICK_5, TICK_60, TICK_3600: `when:<epoch seconds>`.
+// TICK_5, TICK_60, TICK_3600: `when:<epoch seconds>` (digits, fits int64).
 struct TickPayload {
   std::int64_t when = 0;
 };
@@ -66,12 +73,16 @@ struct ProcessStatePayload {
   absl::optional<std::int64_t> pid;
   absl::optional<bool> expected;
 };
-// `eventname` selects which fields are required, e.g. "PROCESS_STATE_EXITED".
+// `eventname` selects which fields are required, e.g. "PROCESS_STATE_EXITED";
+// a name that is not one of the eight PROCESS_STATE_* names is
+// kInvalidArgument. `expected` must be "0" or "1".
 absl::StatusOr<ProcessStatePayload> ParseProcessStatePayload(
     absl::string_view eventname, absl::string_view payload);
 
 // PROCESS_LOG_STDOUT / PROCESS_LOG_STDERR:
-// `processname groupname pid channel` '\n' data.
+// `processname groupname pid channel` '\n' data. `channel` must be "stdout"
+// or "stderr". The data is everything after the first '\n' (it may hold more
+// '\n's, or be an `Undecodable: b'...'` text).
 struct ProcessLogPayload {
   std::string processname;
   std::string groupname;
@@ -93,7 +104,9 @@ absl::StatusOr<ProcessCommunicationPayload> ParseProcessCommunicationPayload(
     absl::string_view payload);
 
 // REMOTE_COMMUNICATION: `type:<anything up to the first '\n'>` '\n' data.
-// The type is not validated by supervisord and may contain spaces and ':'.
+// The type is not validated by supervisord and may contain spaces and ':'
+// (but a type containing '\n' cannot be told apart from the data: the first
+// '\n' ends it). Errors: no leading `type:`, or no '\n'.
 struct RemoteCommunicationPayload {
   std::string type;
   std::string data;
@@ -101,10 +114,12 @@ struct RemoteCommunicationPayload {
 absl::StatusOr<RemoteCommunicationPayload> ParseRemoteCommunicationPayload(
     absl::string_view payload);
 
-// SUPERVISOR_STATE_CHANGE_RUNNING / _STOPPING: the payload is empty.
+// SUPERVISOR_STATE_CHANGE_RUNNING / _STOPPING: the payload is empty
+// (anything else is kInvalidArgument).
 absl::Status ParseSupervisorStateChangePayload(absl::string_view payload);
 
-// PROCESS_GROUP_ADDED / _REMOVED: `groupname:G\n` (note the trailing '\n').
+// PROCESS_GROUP_ADDED / _REMOVED: `groupname:G\n` (note the trailing '\n';
+// it is also accepted without it). Bytes after the '\n' are kInvalidArgument.
 struct ProcessGroupPayload {
   std::string groupname;
 };

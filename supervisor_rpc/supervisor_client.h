@@ -40,7 +40,9 @@ class SupervisorClient {
   absl::StatusOr<std::vector<ProcessInfo>> GetAllProcessInfo();
   absl::StatusOr<ProcessInfo> GetProcessInfo(absl::string_view namespec);
 
-  // Single-process operations: OkStatus when supervisord returned true.
+  // Single-process operations: OkStatus when supervisord returned true. A
+  // group namespec (`g:*`, `g:`) makes supervisord answer with the group
+  // array instead: kInvalidArgument; use the *ProcessGroup calls for groups.
   ABSL_MUST_USE_RESULT absl::Status StartProcess(absl::string_view namespec, bool wait);
   ABSL_MUST_USE_RESULT absl::Status StopProcess(absl::string_view namespec, bool wait);
   // `signal` as supervisord takes it: "HUP", "SIGUSR1" or "1".

@@ -44,7 +44,11 @@ std::string EncodeMethodCall(absl::string_view method,
 // matter. Rejected with kInvalidArgument (message says what): malformed XML,
 // wrong root, missing or several params, unknown value types, non-numeric
 // ints, ints outside int32... ; nesting deeper than kMaxValueDepth or a body
-// larger than kMaxResponseBytes: kResourceExhausted.
+// larger than kMaxResponseBytes: kResourceExhausted. The body is parsed as
+// Parse(data, size), so an embedded NUL is an error, not an end. Known
+// limitation of tinyxml2 9: a text node of only whitespace is dropped, so
+// `<string> </string>` decodes as "" (leading/trailing whitespace around other
+// text is kept). supervisord never sends such strings for names or states.
 absl::StatusOr<XmlRpcValue> DecodeMethodResponse(absl::string_view body);
 
 // EncodeMethodResponse() renders a response (or, via EncodeFault, a fault) as

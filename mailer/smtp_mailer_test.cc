@@ -1,0 +1,511 @@
+#include "mailer/smtp_mailer.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "mailer/message.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/supervisord.h"
+
+extern char** environ;
+
+namespace svl {
+namespace mailer {
+namespace {
+
+using ::svl::testing::IsOk;
+using ::svl::testing::MakeTestDir;
+using ::svl::testing::PickFreePort;
+using ::svl::testing::ReadFile;
+using ::svl::testing::StatusIs;
+using ::svl::testing::WriteFile;
+using ::testing::EndsWith;
+using ::testing::MatchesRegex;
+using ::testing::StartsWith;
+
+// main() owns curl_global_init(); in tests a global environment does it.
+class CurlEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override { ASSERT_EQ(curl_global_init(CURL_GLOBAL_ALL), 0); }
+  void TearDown() override { curl_global_cleanup(); }
+};
+::testing::Environment* const kCurlEnvironment =
+    ::testing::AddGlobalTestEnvironment(new CurlEnvironment);
+
+// An aiosmtpd handler that writes each delivery as "MAIL FROM:<x>\n",
+// "RCPT TO:<y>\n"..., a blank line and the raw DATA bytes to msgN.eml, and
+// rejects recipients whose address starts with "reject-".
+constexpr char kRecorderPy[] = R"py(import os
+
+
+class Recorder:
+    def __init__(self, out_dir):
+        self.out_dir = out_dir
+        self.count = 0
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(args[0])
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address.startswith('reject-'):
+            return '550 5.1.1 <%s>: Recipient address rejected' % address
+        envelope.rcpt_tos.append(address)
+        return '250 OK'
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        base = os.path.join(self.out_dir, 'msg%d' % self.count)
+        with open(base + '.tmp', 'wb') as f:
+            f.write(b'MAIL FROM:' + envelope.mail_from.encode() + b'\n')
+            for rcpt in envelope.rcpt_tos:
+                f.write(b'RCPT TO:' + rcpt.encode() + b'\n')
+            f.write(b'\n' + envelope.original_content)
+        os.rename(base + '.tmp', base + '.eml')
+        return '250 Message accepted for delivery'
+)py";
+
+bool PortAccepts(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok =
+      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+// A real SMTP server (Debian's aiosmtpd) on 127.0.0.1:<free port>.
+class SmtpServer {
+ public:
+  // Start() runs aiosmtpd; with `starttls`, it also gets a fresh self-signed
+  // certificate for 127.0.0.1 (cert_path()) and then requires STARTTLS.
+  static absl::StatusOr<std::unique_ptr<SmtpServer>> Start(
+      bool starttls = false) {
+    auto server = std::unique_ptr<SmtpServer>(new SmtpServer);
+    absl::StatusOr<std::string> dir = MakeTestDir("aiosmtpd");
+    if (!dir.ok()) return dir.status();
+    server->dir_ = *dir;
+    absl::Status s = WriteFile(*dir + "/recorder.py", kRecorderPy);
+    if (!s.ok()) return s;
+    absl::StatusOr<int> port = PickFreePort();
+    if (!port.ok()) return port.status();
+    server->port_ = *port;
+    server->cert_path_ = *dir + "/cert.pem";
+    const std::string key_path = *dir + "/key.pem";
+    if (starttls) {
+      const std::string openssl = absl::StrCat(
+          "/usr/bin/openssl req -x509 -newkey ec -pkeyopt "
+          "ec_paramgen_curve:prime256v1 -nodes -keyout '",
+          key_path, "' -out '", server->cert_path_,
+          "' -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 2 "
+          "2> '",
+          *dir, "/openssl.log'");
+      if (std::system(openssl.c_str()) != 0) {
+        return absl::InternalError("openssl req failed: " + openssl);
+      }
+    }
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    absl::Cleanup destroy = [&actions] {
+      posix_spawn_file_actions_destroy(&actions);
+    };
+    const std::string log = *dir + "/aiosmtpd.log";
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    std::vector<std::string> args = {"/usr/bin/python3",
+                                     "-m",
+                                     "aiosmtpd",
+                                     "-n",
+                                     "-l",
+                                     absl::StrCat("127.0.0.1:", *port),
+                                     "-c",
+                                     "recorder.Recorder",
+                                     *dir};
+    if (starttls) {
+      args.insert(args.begin() + 6,
+                  {"--tlscert", server->cert_path_, "--tlskey", key_path});
+    }
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_strings = {"PYTHONPATH=" + *dir,
+                                            "PATH=/usr/bin:/bin"};
+    std::vector<char*> envp;
+    for (std::string& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    if (int rc = posix_spawn(&server->pid_, argv[0], &actions, nullptr,
+                             argv.data(), envp.data());
+        rc != 0) {
+      return absl::ErrnoToStatus(rc, "posix_spawn aiosmtpd");
+    }
+    const absl::Time give_up = absl::Now() + absl::Seconds(30);
+    while (!PortAccepts(*port)) {
+      int status;
+      if (waitpid(server->pid_, &status, WNOHANG) == server->pid_) {
+        server->pid_ = -1;
+        absl::StatusOr<std::string> text = ReadFile(log);
+        return absl::InternalError(absl::StrCat(
+            "aiosmtpd exited: ", text.ok() ? *text : text.status().ToString()));
+      }
+      if (absl::Now() > give_up) {
+        return absl::DeadlineExceededError("aiosmtpd did not start");
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return server;
+  }
+
+  ~SmtpServer() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  std::string url() const { return absl::StrCat("smtp://127.0.0.1:", port_); }
+  const std::string& cert_path() const { return cert_path_; }
+
+  // Received() returns the recorded deliveries, in order.
+  std::vector<std::string> Received() const {
+    std::vector<std::string> out;
+    for (int i = 1;; ++i) {
+      absl::StatusOr<std::string> text =
+          ReadFile(absl::StrCat(dir_, "/msg", i, ".eml"));
+      if (!text.ok()) break;
+      out.push_back(*text);
+    }
+    return out;
+  }
+
+ private:
+  SmtpServer() = default;
+  std::string dir_;
+  std::string cert_path_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+int CountOpenFds() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int count = 0;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  closedir(dir);
+  return count;
+}
+
+std::unique_ptr<SmtpMailer> MakeMailer(SmtpConfig config) {
+  absl::StatusOr<std::unique_ptr<SmtpMailer>> mailer =
+      SmtpMailer::Create(std::move(config));
+  EXPECT_THAT(mailer.status(), IsOk());
+  return mailer.ok() ? std::move(*mailer) : nullptr;
+}
+
+class SmtpMailerServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<SmtpServer>> server = SmtpServer::Start();
+    ASSERT_THAT(server.status(), IsOk());
+    server_ = std::move(*server);
+    config_.url = server_->url();
+    config_.from = "httpok@example.com";
+    config_.deadline = absl::Seconds(30);
+  }
+
+  std::unique_ptr<SmtpServer> server_;
+  SmtpConfig config_;
+};
+
+TEST_F(SmtpMailerServerTest, DeliversEnvelopeHeadersAndBody) {
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config_);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com, Night Shift <night@example.com>";
+  m.subject = "httpok: http://foo/bar: bad status returned";
+  // A line with a lone dot must not end the DATA early.
+  m.body = "error contacting http://foo/bar:\n\n foo\n.\n..two dots";
+  const int fds_before = CountOpenFds();
+  ASSERT_THAT(mailer->Send(m), IsOk());
+  EXPECT_EQ(CountOpenFds(), fds_before);
+
+  const std::vector<std::string> received = server_->Received();
+  ASSERT_EQ(received.size(), 1u);
+  const std::vector<std::string> lines =
+      absl::StrSplit(received[0], absl::ByString("\r\n"));
+  // Envelope lines end with LF (written by the recorder), then the wire
+  // bytes with CRLF.
+  EXPECT_THAT(received[0],
+              StartsWith("MAIL FROM:httpok@example.com\n"
+                         "RCPT TO:ops@example.com\n"
+                         "RCPT TO:night@example.com\n"
+                         "\n"
+                         "From: httpok@example.com\r\n"
+                         "To: ops@example.com, Night Shift "
+                         "<night@example.com>\r\n"
+                         "Subject: httpok: http://foo/bar: bad status "
+                         "returned\r\n"
+                         "Date: "));
+  // curl ends the DATA with CRLF "." CRLF, so the message gains a final CRLF.
+  ASSERT_EQ(lines.size(), 12u) << received[0];
+  EXPECT_THAT(lines[3], MatchesRegex("Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), "
+                                     "[0-9]{2} [A-Z][a-z]{2} [0-9]{4} "
+                                     "[0-9]{2}:[0-9]{2}:[0-9]{2} \\+0000"));
+  EXPECT_THAT(
+      lines[4],
+      MatchesRegex("Message-ID: <[0-9]+\\.[0-9a-f]{16}@example\\.com>"));
+  EXPECT_EQ(lines[5], "");
+  EXPECT_EQ(lines[6], "error contacting http://foo/bar:");
+  EXPECT_EQ(lines[7], "");
+  EXPECT_EQ(lines[8], " foo");
+  EXPECT_EQ(lines[9], ".");
+  EXPECT_EQ(lines[10], "..two dots");
+  EXPECT_EQ(lines[11], "");
+}
+
+TEST_F(SmtpMailerServerTest, KeepsGivenHeadersAndEncodesSubject) {
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config_);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com";
+  m.from = "Watcher <watch@example.com>";
+  m.subject = "Caf\xc3\xa9\r\nBcc: evil@example.com";
+  m.date = absl::FromUnixSeconds(1770285600);  // Thu, 05 Feb 2026 10:00 UTC
+  m.message_id = "<fixed@example.com>";
+  m.body = "b";
+  ASSERT_THAT(mailer->Send(m), IsOk());
+  const std::vector<std::string> received = server_->Received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0],
+            "MAIL FROM:httpok@example.com\n"
+            "RCPT TO:ops@example.com\n"
+            "\n"
+            "From: Watcher <watch@example.com>\r\n"
+            "To: ops@example.com\r\n"
+            "Subject: =?UTF-8?B?Q2Fmw6kgIEJjYzogZXZpbEBleGFtcGxlLmNvbQ==?=\r\n"
+            "Date: Thu, 05 Feb 2026 10:00:00 +0000\r\n"
+            "Message-ID: <fixed@example.com>\r\n"
+            "\r\n"
+            "b\r\n");
+}
+
+TEST_F(SmtpMailerServerTest, RejectedRecipientIsFailedPreconditionWithReply) {
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config_);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "reject-me@example.com";
+  m.subject = "s";
+  m.body = "b";
+  EXPECT_THAT(
+      mailer->Send(m),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               absl::StrCat("SMTP delivery via ", server_->url(),
+                            " failed: RCPT failed: 550 (server said: 550 "
+                            "5.1.1 <reject-me@example.com>: Recipient "
+                            "address rejected)")));
+  EXPECT_TRUE(server_->Received().empty());
+}
+
+TEST_F(SmtpMailerServerTest, RequiredStarttlsNotOfferedIsFailedPrecondition) {
+  config_.require_starttls = true;
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config_);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com";
+  EXPECT_THAT(mailer->Send(m),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("SMTP delivery via ", server_->url(),
+                                    " failed: STARTTLS not supported.")));
+  EXPECT_TRUE(server_->Received().empty());
+}
+
+TEST(SmtpMailerStarttlsTest, DeliversOverStarttlsWithVerifiedCertificate) {
+  absl::StatusOr<std::unique_ptr<SmtpServer>> server =
+      SmtpServer::Start(/*starttls=*/true);
+  ASSERT_THAT(server.status(), IsOk());
+  SmtpConfig config;
+  config.url = (*server)->url();
+  config.from = "httpok@example.com";
+  config.require_starttls = true;
+  config.ca_file = (*server)->cert_path();
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com";
+  m.subject = "over TLS";
+  m.body = "secret";
+  ASSERT_THAT(mailer->Send(m), IsOk());
+  const std::vector<std::string> received = (*server)->Received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_THAT(received[0], StartsWith("MAIL FROM:httpok@example.com\n"
+                                      "RCPT TO:ops@example.com\n"
+                                      "\n"
+                                      "From: httpok@example.com\r\n"
+                                      "To: ops@example.com\r\n"
+                                      "Subject: over TLS\r\n"));
+  EXPECT_THAT(received[0], EndsWith("\r\n\r\nsecret\r\n"));
+}
+
+TEST(SmtpMailerStarttlsTest, UntrustedCertificateIsRefused) {
+  absl::StatusOr<std::unique_ptr<SmtpServer>> server =
+      SmtpServer::Start(/*starttls=*/true);
+  ASSERT_THAT(server.status(), IsOk());
+  SmtpConfig config;
+  config.url = (*server)->url();
+  config.from = "httpok@example.com";
+  // The system CA store does not know the self-signed certificate.
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com";
+  EXPECT_THAT(mailer->Send(m),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       StartsWith(absl::StrCat("SMTP delivery via ", config.url,
+                                               " failed: "))));
+  EXPECT_TRUE((*server)->Received().empty());
+}
+
+TEST(SmtpMailerNetworkTest, RefusedConnectionIsUnavailable) {
+  absl::StatusOr<int> port = PickFreePort();
+  ASSERT_THAT(port.status(), IsOk());
+  SmtpConfig config;
+  config.url = absl::StrCat("smtp://127.0.0.1:", *port);
+  config.from = "httpok@example.com";
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com";
+  const int fds_before = CountOpenFds();
+  EXPECT_THAT(mailer->Send(m),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       StartsWith(absl::StrCat("SMTP delivery via ", config.url,
+                                               " failed: "))));
+  EXPECT_EQ(CountOpenFds(), fds_before);
+}
+
+TEST(SmtpMailerNetworkTest, SilentServerHitsTheDeadline) {
+  // A socket that accepts connections (backlog) but never greets.
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  absl::Cleanup close_listener = [listener] { close(listener); };
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)),
+            0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+
+  SmtpConfig config;
+  config.url = absl::StrCat("smtp://127.0.0.1:", ntohs(addr.sin_port));
+  config.from = "httpok@example.com";
+  config.deadline = absl::Seconds(1);
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = "ops@example.com";
+  EXPECT_THAT(mailer->Send(m),
+              StatusIs(absl::StatusCode::kDeadlineExceeded,
+                       StartsWith(absl::StrCat("SMTP delivery via ", config.url,
+                                               " failed: "))));
+}
+
+struct BadConfigCase {
+  std::string name;
+  std::string url;
+  std::string from;
+  std::string message;
+};
+
+class SmtpMailerCreateTest : public ::testing::TestWithParam<BadConfigCase> {};
+
+TEST_P(SmtpMailerCreateTest, RejectsBadConfig) {
+  SmtpConfig config;
+  config.url = GetParam().url;
+  config.from = GetParam().from;
+  EXPECT_THAT(SmtpMailer::Create(config),
+              StatusIs(absl::StatusCode::kInvalidArgument, GetParam().message));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SmtpMailerCreateTest,
+    ::testing::Values(
+        BadConfigCase{"HttpScheme", "http://mail.example.com", "a@example.com",
+                      "SMTP URL 'http://mail.example.com' must start with "
+                      "smtp:// or smtps://"},
+        BadConfigCase{"Empty", "", "a@example.com",
+                      "SMTP URL '' must start with smtp:// or smtps://"},
+        BadConfigCase{"NoHost", "smtp://", "a@example.com",
+                      "SMTP URL 'smtp://' has no valid host"},
+        BadConfigCase{"Newline", "smtp://h\r\nx", "a@example.com",
+                      "SMTP URL 'smtp://h  x' has no valid host"},
+        BadConfigCase{
+            "Credentials", "smtps://user:pw@mail.example.com", "a@example.com",
+            "SMTP URL must not contain credentials; use username/password"},
+        BadConfigCase{"EmptyFrom", "smtp://h", "",
+                      "invalid SMTP sender address ''"},
+        BadConfigCase{"InjectedFrom", "smtp://h", "a@x>\r\nRCPT TO:<b@y",
+                      "invalid SMTP sender address 'a@x>  RCPT TO:<b@y'"}),
+    [](const ::testing::TestParamInfo<BadConfigCase>& info) {
+      return info.param.name;
+    });
+
+TEST(SmtpMailerCreateTest, AcceptsSmtpsAndNamedSender) {
+  SmtpConfig config;
+  config.url = "SMTPS://mail.example.com:465";
+  config.from = "Watcher <watch@example.com>";
+  EXPECT_THAT(SmtpMailer::Create(config).status(), IsOk());
+}
+
+TEST(SmtpMailerRecipientTest, RejectsBadRecipientsWithoutConnecting) {
+  SmtpConfig config;
+  config.url = "smtp://192.0.2.1:25";  // TEST-NET-1: never reached
+  config.connect_timeout = absl::Seconds(1);
+  config.from = "a@example.com";
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(config);
+  ASSERT_NE(mailer, nullptr);
+  Message m;
+  m.to = " , ";
+  EXPECT_THAT(mailer->Send(m), StatusIs(absl::StatusCode::kInvalidArgument,
+                                        "no recipient address in ' , '"));
+  m.to = "a@example.com\r\nRCPT TO:<b@evil.example>";
+  EXPECT_THAT(mailer->Send(m),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "invalid recipient address 'a@example.com  RCPT "
+                       "TO:<b@evil.example>'"));
+}
+
+}  // namespace
+}  // namespace mailer
+}  // namespace svl
