@@ -242,7 +242,9 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
     WriteReason(subject, msg);
     return;
   }
-  deps_.write_stderr(absl::StrCat("Mailed:\n\n", mailer::FormatMessage(message)));
+  // Upstream's dump, plus the newline it lacked: without it the next line
+  // written to stderr was glued to the last line of the mail.
+  deps_.write_stderr(absl::StrCat("Mailed:\n\n", mailer::FormatMessage(message), "\n"));
 }
 
 void HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messages) {

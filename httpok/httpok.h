@@ -29,7 +29,8 @@
 // after the action lines whenever no mail carried the reason (no -m, a failed
 // mail, or no action possible); `Failed to send mail: <error>` instead of the
 // `Mailed:` dump when the mail command failed; RPC errors that are not faults
-// rendered as their status message.
+// rendered as their status message. The `Mailed:` dump ends with a newline
+// (upstream's did not, gluing the next stderr line to the mail's last line).
 //
 // Example:
 //

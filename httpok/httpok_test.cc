@@ -132,7 +132,7 @@ TEST_F(HttpOkTest, BadStatusRestartsAndMails) {
   const std::string mail = absl::StrCat("To: chrism@plope.com\nSubject: httpok: ", url,
                                         ": bad status returned\n\nstatus contacting ", url,
                                         ": 500 Internal Server Error\n", lines);
-  EXPECT_EQ(stderr_, absl::StrCat(lines, "\nMailed:\n\n", mail));
+  EXPECT_EQ(stderr_, absl::StrCat(lines, "\nMailed:\n\n", mail, "\n"));
   ASSERT_EQ(mailer_.sent.size(), 1u);
   EXPECT_EQ(mailer::FormatMessage(mailer_.sent[0]), mail);
   EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo')",

@@ -43,6 +43,7 @@ namespace testing {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
@@ -191,7 +192,7 @@ TEST_F(UpstreamTest, RunforeverActsIfStatusIsUnexpected) {
                                 "foo is in RUNNING state, restarting\n"
                                 "foo restarted\n"
                                 "Mailed:\n\n",
-                                mail));
+                                mail, "\n"));
   EXPECT_EQ(Mail(), mail);
   EXPECT_EQ(Lines(mail).size(), 7u);
   EXPECT_THAT(sv_->calls(),
@@ -219,7 +220,7 @@ TEST_F(UpstreamTest, RunforeverActsIfInbodyIsntPresent) {
                                 "foo is in RUNNING state, restarting\n"
                                 "foo restarted\n"
                                 "Mailed:\n\n",
-                                mail));
+                                mail, "\n"));
   EXPECT_EQ(Mail(), mail);
   EXPECT_EQ(Lines(mail).size(), 7u);
   EXPECT_THAT(sv_->calls(),
@@ -236,7 +237,7 @@ void ExpectActed(const RunResult& r, const std::string& mail_text, const std::st
   EXPECT_NE(error, "");
   const std::string mail = absl::StrCat("To: chrism@plope.com\nSubject: ", subject, "\n\n",
                                         "error contacting ", url, ":\n\n ", error, "\n", lines);
-  EXPECT_EQ(r.err, absl::StrCat(lines, "\nMailed:\n\n", mail));
+  EXPECT_EQ(r.err, absl::StrCat(lines, "\nMailed:\n\n", mail, "\n"));
   EXPECT_EQ(mail_text, mail);
   EXPECT_EQ(Lines(mail).size(), mail_lines);
 }
@@ -581,6 +582,16 @@ TEST_F(UpstreamTest, FixedReasonLoggedWithoutMail) {
                                 "foo restarted\n"
                                 "Reason: httpok: ", url_, ": bad status returned (status contacting ",
                                 url_, ": 503 Service Unavailable)\n"));
+}
+
+// Upstream wrote the Mailed: dump without a final newline, so the first line
+// of the next incident was glued to the mail's last line on stderr.
+TEST_F(UpstreamTest, FixedMailedDumpEndsWithNewline) {
+  Respond(500, "Internal Server Error");
+  RunResult r = Run({"-p", "foo", "-m", kEmail}, url_, absl::StrCat(kTick, kTick));
+  EXPECT_EQ(r.out, "READY\nRESULT 2\nOKREADY\nRESULT 2\nOKREADY\n");
+  EXPECT_THAT(r.err, HasSubstr("\nfoo restarted\nRestarting selected processes ['foo']\n"));
+  EXPECT_THAT(r.err, EndsWith("\nfoo restarted\n"));
 }
 
 // ---- Recommended extra black-box cases (httpok-upstream.md §5) ----
