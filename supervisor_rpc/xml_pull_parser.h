@@ -1,0 +1,131 @@
+// File: supervisor_rpc/xml_pull_parser.h
+//
+// Private to //supervisor_rpc: a strict, streaming XML tokenizer for the
+// subset XML-RPC uses. It checks well-formedness as it goes (matching end
+// tags, one root element, nothing but comments and whitespace around it) and
+// hands out one token at a time, without building a tree.
+//
+// Accepted: an optional UTF-8 BOM; an XML declaration `<?xml ...?>` only as
+// the very first bytes (after the BOM); comments (without `--` inside);
+// start tags without attributes (`<name>`, `<name >`), end tags (`</name >`),
+// self-closing tags (`<nil/>`: a start then an end token); character data
+// with the five predefined entities and numeric character references (`&#NN;`,
+// `&#xHH;`, encoded to UTF-8); CDATA sections. Line ends in character data
+// are normalised as XML 1.0 §2.11 says (CR LF and lone CR become LF).
+//
+// Rejected with kInvalidArgument (message carries line and byte offset):
+// attributes, DOCTYPE and other `<!` declarations, processing instructions
+// other than the leading declaration, unknown entities, a bare `&`, character
+// references to NUL, surrogates or past U+10FFFF, NUL bytes anywhere, text or
+// a second element outside the root, mismatched or unclosed tags, and the end
+// of input anywhere but after the root. Elements nested deeper than
+// `max_depth`: kResourceExhausted. Bytes >= 0x80 and control characters other
+// than NUL are passed through in character data unchecked (as tinyxml2 does;
+// supervisord escapes only & < >).
+//
+// The input is an absl::string_view: never read past its end, no NUL
+// terminator assumed. Every token is O(its length); nothing is quadratic.
+//
+// Example:
+//
+//   XmlPullParser parser(body);
+//   XmlPullParser::Token token;
+//   while (true) {
+//     absl::Status s = parser.Next(&token);
+//     if (!s.ok()) return s;
+//     if (token == XmlPullParser::Token::kEnd) break;
+//     if (token == XmlPullParser::Token::kStartTag) Use(parser.name());
+//   }
+
+#ifndef SVL_SUPERVISOR_RPC_XML_PULL_PARSER_H_
+#define SVL_SUPERVISOR_RPC_XML_PULL_PARSER_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/base/attributes.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace svl {
+namespace supervisor_rpc {
+
+class XmlPullParser {
+ public:
+  enum class Token {
+    kStartTag,  // name(); a self-closing tag gives kStartTag then kEndTag
+    kEndTag,    // name()
+    kText,      // text(), whitespace_only(); only inside the root element
+    kEnd,       // after the root element and trailing comments/whitespace
+  };
+
+  // `input` must outlive the parser. `max_depth` bounds open elements.
+  explicit XmlPullParser(absl::string_view input, int max_depth = 256);
+
+  XmlPullParser(const XmlPullParser&) = delete;
+  XmlPullParser& operator=(const XmlPullParser&) = delete;
+
+  // Next() reads the next token into *token. After an error or kEnd, every
+  // further call returns the same error / kEnd. Comments are skipped. One
+  // kText is a run of character data up to the next markup (references
+  // decoded inside it), or one CDATA section; a comment or CDATA section thus
+  // splits text into several kText tokens (callers concatenate).
+  ABSL_MUST_USE_RESULT absl::Status Next(Token* token);
+
+  // The element name of the current kStartTag/kEndTag (points into input).
+  absl::string_view name() const { return name_; }
+
+  // The decoded characters of the current kText: valid until the next call.
+  absl::string_view text() const { return text_; }
+
+  // True when the current kText is a run of raw XML whitespace (space, tab,
+  // CR, LF) between two pieces of markup, with no reference or CDATA in it:
+  // text that may sit between elements.
+  bool whitespace_only() const { return whitespace_only_; }
+
+  // Like whitespace_only(), with C isspace() (also \v and \f) as the test:
+  // exactly the text nodes tinyxml2 drops (see xmlrpc_reference_decoder.h).
+  bool c_space_only() const { return c_space_only_; }
+
+  // The byte offset at which the current token starts.
+  std::size_t token_offset() const { return token_start_; }
+
+  // "line L, byte B" for a byte offset of the input (1-based line; O(offset),
+  // meant for error messages only).
+  std::string Position(std::size_t offset) const;
+
+ private:
+  absl::Status Fail(std::size_t offset, absl::string_view what);
+  absl::Status ReadProlog();
+  absl::Status ReadMarkupOrText(Token* token);
+  absl::Status ReadStartTag(Token* token);
+  absl::Status ReadEndTag(Token* token);
+  absl::Status SkipComment();
+  absl::Status ReadCData();
+  absl::Status ReadText();
+  absl::Status ReadReference(std::size_t run_end);
+  absl::Status ReadName(absl::string_view* name);
+  absl::Status AtDocumentLevel(Token* token);
+
+  absl::string_view input_;
+  std::size_t pos_ = 0;
+  std::size_t token_start_ = 0;
+  const int max_depth_;
+  std::vector<absl::string_view> open_;  // names of the open elements
+  bool started_ = false;      // prolog read
+  bool root_done_ = false;    // root element closed
+  bool pending_end_ = false;  // self-closing tag: the end token is next
+  bool finished_ = false;     // kEnd returned
+  absl::Status error_;        // sticky
+  absl::string_view name_;
+  absl::string_view text_;
+  bool whitespace_only_ = false;
+  bool c_space_only_ = false;
+  std::string scratch_;  // decoded text when it differs from the input
+};
+
+}  // namespace supervisor_rpc
+}  // namespace svl
+
+#endif  // SVL_SUPERVISOR_RPC_XML_PULL_PARSER_H_
