@@ -15,38 +15,17 @@ namespace svl {
 namespace supervisor_rpc {
 namespace {
 
+using xml_pull_parser_internal::IsNameChar;
+using xml_pull_parser_internal::IsNameStart;
+using xml_pull_parser_internal::IsXmlSpace;
+using xml_pull_parser_internal::kCSpace;
+using xml_pull_parser_internal::kPlain;
+using xml_pull_parser_internal::kSpecial;
+using xml_pull_parser_internal::kTextClasses;
+
 constexpr absl::string_view kBom = "\xEF\xBB\xBF";
 constexpr absl::string_view kCDataOpen = "<![CDATA[";
 constexpr absl::string_view kCommentOpen = "<!--";
-
-bool IsXmlSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
-
-// XML 1.0 NameStartChar / NameChar, approximated for bytes: every byte >= 0x80
-// is allowed (as in tinyxml2), so UTF-8 names pass without decoding.
-bool IsNameStart(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
-}
-bool IsNameChar(unsigned char c) {
-  return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-
-// Byte classes for the text scanner.
-enum : std::uint8_t { kPlain = 0, kSpace = 1, kSpecial = 2, kCSpace = 3 };
-struct TextClasses {
-  std::uint8_t of[256];
-  constexpr TextClasses() : of() {
-    of[static_cast<unsigned char>(' ')] = kSpace;
-    of[static_cast<unsigned char>('\t')] = kSpace;
-    of[static_cast<unsigned char>('\n')] = kSpace;
-    of[static_cast<unsigned char>('\v')] = kCSpace;  // isspace() but not XML whitespace
-    of[static_cast<unsigned char>('\f')] = kCSpace;
-    of[static_cast<unsigned char>('\r')] = kSpecial;  // whitespace, but needs normalising
-    of[static_cast<unsigned char>('&')] = kSpecial;
-    of[static_cast<unsigned char>('<')] = kSpecial;
-    of[0] = kSpecial;
-  }
-};
-constexpr TextClasses kTextClasses;
 
 void AppendUtf8(std::uint32_t cp, std::string* out) {
   if (cp < 0x80) {
@@ -96,7 +75,7 @@ absl::Status XmlPullParser::Fail(std::size_t offset, absl::string_view what) {
   return error_;
 }
 
-absl::Status XmlPullParser::Next(Token* token) {
+absl::Status XmlPullParser::NextToken(Token* token, bool skip_blank) {
   if (!error_.ok()) return error_;
   if (finished_) {
     *token = Token::kEnd;
@@ -116,7 +95,7 @@ absl::Status XmlPullParser::Next(Token* token) {
     if (!s.ok()) return s;
   }
   if (open_.empty()) return AtDocumentLevel(token);
-  return ReadMarkupOrText(token);
+  return ReadMarkupOrText(token, skip_blank);
 }
 
 absl::Status XmlPullParser::ReadProlog() {
@@ -163,19 +142,30 @@ absl::Status XmlPullParser::AtDocumentLevel(Token* token) {
   }
 }
 
-absl::Status XmlPullParser::ReadMarkupOrText(Token* token) {
+absl::Status XmlPullParser::ReadMarkupOrText(Token* token, bool skip_blank) {
+  const char* const data = input_.data();
+  const std::size_t n = input_.size();
   while (true) {
     token_start_ = pos_;
-    if (pos_ == input_.size()) {
+    if (pos_ == n) {
       return Fail(pos_, absl::StrCat("unexpected end of document inside <", open_.back(), ">"));
     }
-    if (input_[pos_] != '<') {
+    if (data[pos_] != '<') {
+      if (skip_blank) {
+        std::size_t end = pos_;
+        while (end < n && IsXmlSpace(data[end])) ++end;
+        if (end < n && data[end] == '<') {
+          pos_ = end;
+          continue;
+        }
+      }
       *token = Token::kText;
       return ReadText();
     }
-    const absl::string_view rest = input_.substr(pos_);
-    if (rest.size() > 1 && rest[1] == '/') return ReadEndTag(token);
-    if (rest.size() > 1 && rest[1] == '!') {
+    const char next = pos_ + 1 < n ? data[pos_ + 1] : '\0';
+    if (next == '/') return ReadEndTag(token);
+    if (next == '!') {
+      const absl::string_view rest = input_.substr(pos_);
       if (absl::StartsWith(rest, kCommentOpen)) {
         absl::Status s = SkipComment();
         if (!s.ok()) return s;
@@ -187,20 +177,18 @@ absl::Status XmlPullParser::ReadMarkupOrText(Token* token) {
       }
       return Fail(pos_, "DOCTYPE and <! declarations are not supported");
     }
-    if (rest.size() > 1 && rest[1] == '?') {
-      return Fail(pos_, "processing instructions are not supported");
-    }
+    if (next == '?') return Fail(pos_, "processing instructions are not supported");
     return ReadStartTag(token);
   }
 }
 
 absl::Status XmlPullParser::ReadName(absl::string_view* name) {
   const std::size_t start = pos_;
-  if (pos_ >= input_.size() || !IsNameStart(static_cast<unsigned char>(input_[pos_]))) {
+  if (pos_ >= input_.size() || !IsNameStart(input_[pos_])) {
     return Fail(pos_, "expected an element name");
   }
   ++pos_;
-  while (pos_ < input_.size() && IsNameChar(static_cast<unsigned char>(input_[pos_]))) ++pos_;
+  while (pos_ < input_.size() && IsNameChar(input_[pos_])) ++pos_;
   *name = input_.substr(start, pos_ - start);
   return absl::OkStatus();
 }
@@ -210,6 +198,14 @@ absl::Status XmlPullParser::ReadStartTag(Token* token) {
   absl::string_view name;
   absl::Status s = ReadName(&name);
   if (!s.ok()) return s;
+  if (pos_ < input_.size() && input_[pos_] == '>' && static_cast<int>(open_.size()) < max_depth_) {
+    // The common case: exactly `<name>`.
+    ++pos_;
+    open_.push_back(name);
+    name_ = name;
+    *token = Token::kStartTag;
+    return absl::OkStatus();
+  }
   while (pos_ < input_.size() && IsXmlSpace(input_[pos_])) ++pos_;
   if (pos_ == input_.size()) return Fail(pos_, absl::StrCat("unterminated tag <", name, ">"));
   bool self_closing = false;
@@ -220,7 +216,7 @@ absl::Status XmlPullParser::ReadStartTag(Token* token) {
       return Fail(pos_, absl::StrCat("expected '>' after '/' in <", name, "/>"));
     }
   } else if (input_[pos_] != '>') {
-    if (IsNameStart(static_cast<unsigned char>(input_[pos_]))) {
+    if (IsNameStart(input_[pos_])) {
       return Fail(pos_, absl::StrCat("attributes are not supported (in <", name, ">)"));
     }
     return Fail(pos_, absl::StrCat("unexpected character in tag <", name, ">"));
@@ -240,6 +236,17 @@ absl::Status XmlPullParser::ReadStartTag(Token* token) {
 
 absl::Status XmlPullParser::ReadEndTag(Token* token) {
   pos_ += 2;  // "</"
+  const absl::string_view open = open_.back();
+  if (input_.size() - pos_ > open.size() && input_[pos_ + open.size()] == '>' &&
+      std::memcmp(input_.data() + pos_, open.data(), open.size()) == 0) {
+    // The common case: exactly `</open>`.
+    pos_ += open.size() + 1;
+    open_.pop_back();
+    if (open_.empty()) root_done_ = true;
+    name_ = open;
+    *token = Token::kEndTag;
+    return absl::OkStatus();
+  }
   absl::string_view name;
   absl::Status s = ReadName(&name);
   if (!s.ok()) return s;

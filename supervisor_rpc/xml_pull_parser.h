@@ -41,6 +41,7 @@
 #define SVL_SUPERVISOR_RPC_XML_PULL_PARSER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,49 @@
 
 namespace svl {
 namespace supervisor_rpc {
+
+// Byte classes shared by the inline fast path and the .cc (not API).
+namespace xml_pull_parser_internal {
+
+inline bool IsXmlSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+// XML 1.0 NameStartChar / NameChar, approximated for bytes: every byte >= 0x80
+// is allowed (as in tinyxml2), so UTF-8 names pass without decoding.
+struct NameClasses {
+  bool start[256];
+  bool rest[256];
+  constexpr NameClasses() : start(), rest() {
+    for (int c = 0; c < 256; ++c) {
+      start[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+                 c >= 0x80;
+      rest[c] = start[c] || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    }
+  }
+};
+inline constexpr NameClasses kNameClasses;
+
+inline bool IsNameStart(char c) { return kNameClasses.start[static_cast<unsigned char>(c)]; }
+inline bool IsNameChar(char c) { return kNameClasses.rest[static_cast<unsigned char>(c)]; }
+
+// Byte classes for the text scanner.
+enum : std::uint8_t { kPlain = 0, kSpace = 1, kSpecial = 2, kCSpace = 3 };
+struct TextClasses {
+  std::uint8_t of[256];
+  constexpr TextClasses() : of() {
+    of[static_cast<unsigned char>(' ')] = kSpace;
+    of[static_cast<unsigned char>('\t')] = kSpace;
+    of[static_cast<unsigned char>('\n')] = kSpace;
+    of[static_cast<unsigned char>('\v')] = kCSpace;  // isspace() but not XML whitespace
+    of[static_cast<unsigned char>('\f')] = kCSpace;
+    of[static_cast<unsigned char>('\r')] = kSpecial;  // whitespace, but needs normalising
+    of[static_cast<unsigned char>('&')] = kSpecial;
+    of[static_cast<unsigned char>('<')] = kSpecial;
+    of[0] = kSpecial;
+  }
+};
+inline constexpr TextClasses kTextClasses;
+
+}  // namespace xml_pull_parser_internal
 
 class XmlPullParser {
  public:
@@ -71,7 +115,17 @@ class XmlPullParser {
   // kText is a run of character data up to the next markup (references
   // decoded inside it), or one CDATA section; a comment or CDATA section thus
   // splits text into several kText tokens (callers concatenate).
-  ABSL_MUST_USE_RESULT absl::Status Next(Token* token);
+  ABSL_MUST_USE_RESULT absl::Status Next(Token* token) {
+    if (Ready() && FastToken(token, false)) return absl::OkStatus();
+    return NextToken(token, false);
+  }
+
+  // NextInElementContent() is Next() for element-only content: text runs
+  // that are whitespace_only() are skipped instead of returned.
+  ABSL_MUST_USE_RESULT absl::Status NextInElementContent(Token* token) {
+    if (Ready() && FastToken(token, true)) return absl::OkStatus();
+    return NextToken(token, true);
+  }
 
   // The element name of the current kStartTag/kEndTag (points into input).
   absl::string_view name() const { return name_; }
@@ -96,9 +150,13 @@ class XmlPullParser {
   std::string Position(std::size_t offset) const;
 
  private:
+  // Inside the root with nothing pending: where FastToken() may run.
+  bool Ready() const { return started_ && !pending_end_ && !open_.empty() && error_.ok(); }
   absl::Status Fail(std::size_t offset, absl::string_view what);
   absl::Status ReadProlog();
-  absl::Status ReadMarkupOrText(Token* token);
+  absl::Status NextToken(Token* token, bool skip_blank);
+  bool FastToken(Token* token, bool skip_blank);
+  absl::Status ReadMarkupOrText(Token* token, bool skip_blank);
   absl::Status ReadStartTag(Token* token);
   absl::Status ReadEndTag(Token* token);
   absl::Status SkipComment();
@@ -124,6 +182,71 @@ class XmlPullParser {
   bool c_space_only_ = false;
   std::string scratch_;  // decoded text when it differs from the input
 };
+
+// The shapes of nearly every token of a supervisord response, without the
+// checks and Status plumbing of the general path: optional blanks (when
+// skipping them), then `<name>`, `</open-name>` or a run of plain text ending
+// at '<'. Returns false, having consumed at most blanks, for anything else.
+inline bool XmlPullParser::FastToken(Token* token, bool skip_blank) {
+  using xml_pull_parser_internal::IsNameChar;
+  using xml_pull_parser_internal::IsNameStart;
+  using xml_pull_parser_internal::IsXmlSpace;
+  using xml_pull_parser_internal::kPlain;
+  using xml_pull_parser_internal::kSpace;
+  using xml_pull_parser_internal::kTextClasses;
+  const char* const data = input_.data();
+  const std::size_t n = input_.size();
+  std::size_t p = pos_;
+  if (skip_blank) {
+    while (p < n && IsXmlSpace(data[p])) ++p;
+    pos_ = p;
+  }
+  if (n - p < 3) return false;
+  token_start_ = p;
+  if (data[p] == '<') {
+    if (data[p + 1] == '/') {
+      const absl::string_view open = open_.back();
+      const std::size_t len = open.size();
+      if (n - p - 2 <= len || data[p + 2 + len] != '>') return false;
+      for (std::size_t i = 0; i < len; ++i) {
+        if (data[p + 2 + i] != open[i]) return false;
+      }
+      pos_ = p + 3 + len;
+      name_ = open;
+      open_.pop_back();
+      if (open_.empty()) root_done_ = true;
+      *token = Token::kEndTag;
+      return true;
+    }
+    if (!IsNameStart(data[p + 1])) return false;
+    std::size_t q = p + 2;
+    while (q < n && IsNameChar(data[q])) ++q;
+    if (q == n || data[q] != '>' || static_cast<int>(open_.size()) >= max_depth_) return false;
+    const absl::string_view name(data + p + 1, q - p - 1);
+    open_.push_back(name);
+    name_ = name;
+    pos_ = q + 1;
+    *token = Token::kStartTag;
+    return true;
+  }
+  bool space_only = true;
+  std::size_t q = p;
+  for (; q < n; ++q) {
+    const std::uint8_t cls = kTextClasses.of[static_cast<unsigned char>(data[q])];
+    if (cls == kPlain) {
+      space_only = false;
+    } else if (cls != kSpace) {
+      break;
+    }
+  }
+  if (q == n || data[q] != '<') return false;
+  text_ = absl::string_view(data + p, q - p);
+  whitespace_only_ = space_only;
+  c_space_only_ = space_only;
+  pos_ = q;
+  *token = Token::kText;
+  return true;
+}
 
 }  // namespace supervisor_rpc
 }  // namespace svl

@@ -1,6 +1,8 @@
 #include "supervisor_rpc/xmlrpc_decoder.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,7 +29,10 @@ using Token = XmlPullParser::Token;
 class Decoder {
  public:
   Decoder(absl::string_view body, const DecodeOptions& options)
-      : parser_(body), options_(options) {}
+      : parser_(body),
+        options_(options),
+        item_buffers_(std::max(options.max_value_depth, 0) + 1),
+        member_buffers_(std::max(options.max_value_depth, 0) + 1) {}
 
   absl::StatusOr<XmlRpcValue> Run();
 
@@ -50,7 +55,21 @@ class Decoder {
 
   XmlPullParser parser_;
   const DecodeOptions& options_;
+  // Per nesting depth, reused buffers in which the items of an array or the
+  // members of a struct are collected before they are moved into a vector of
+  // the exact size: one allocation per container instead of one per growth.
+  // Sized once (depth <= max_value_depth), so references into them stay valid.
+  std::vector<std::vector<XmlRpcValue>> item_buffers_;
+  std::vector<std::vector<XmlRpcValue::Member>> member_buffers_;
 };
+
+// Moves the contents of `buffer` into a new vector of exactly their size.
+template <typename T>
+std::vector<T> TakeExact(std::vector<T>& buffer) {
+  std::vector<T> out(std::make_move_iterator(buffer.begin()), std::make_move_iterator(buffer.end()));
+  buffer.clear();
+  return out;
+}
 
 // The next child element of `parent` in element-only content: *found with
 // the start tag read (name in parser_.name()), or !*found with parent's end
@@ -58,7 +77,7 @@ class Decoder {
 absl::Status Decoder::NextChild(bool* found) {
   Token token;
   while (true) {
-    absl::Status s = parser_.Next(&token);
+    absl::Status s = parser_.NextInElementContent(&token);
     if (!s.ok()) return s;
     switch (token) {
       case Token::kStartTag:
@@ -176,7 +195,8 @@ absl::Status Decoder::DecodeValue(int depth, XmlRpcValue* out) {
 absl::Status Decoder::DecodeArray(int depth, XmlRpcValue* out) {
   absl::Status s = FirstChildNamed("array", "data");
   if (!s.ok()) return s;
-  std::vector<XmlRpcValue> items;
+  std::vector<XmlRpcValue>& items = item_buffers_[depth];
+  items.clear();
   while (true) {
     bool found = false;
     s = NextChild(&found);
@@ -190,12 +210,13 @@ absl::Status Decoder::DecodeArray(int depth, XmlRpcValue* out) {
     s = DecodeValue(depth + 1, &items.back());
     if (!s.ok()) return s;
   }
-  *out = XmlRpcValue::Array(std::move(items));
+  *out = XmlRpcValue::Array(TakeExact(items));
   return NoMoreChildren("array");
 }
 
 absl::Status Decoder::DecodeStruct(int depth, XmlRpcValue* out) {
-  std::vector<XmlRpcValue::Member> members;
+  std::vector<XmlRpcValue::Member>& members = member_buffers_[depth];
+  members.clear();
   while (true) {
     bool found = false;
     absl::Status s = NextChild(&found);
@@ -209,7 +230,7 @@ absl::Status Decoder::DecodeStruct(int depth, XmlRpcValue* out) {
     s = DecodeMember(depth, &members.back());
     if (!s.ok()) return s;
   }
-  *out = XmlRpcValue::Struct(std::move(members));
+  *out = XmlRpcValue::Struct(TakeExact(members));
   return absl::OkStatus();
 }
 
