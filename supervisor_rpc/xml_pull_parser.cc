@@ -83,7 +83,7 @@ absl::Status XmlPullParser::NextToken(Token* token, bool skip_blank) {
   }
   if (pending_end_) {
     pending_end_ = false;
-    name_ = open_.back();
+    SetName(open_.back().view());
     open_.pop_back();
     if (open_.empty()) root_done_ = true;
     *token = Token::kEndTag;
@@ -148,7 +148,7 @@ absl::Status XmlPullParser::ReadMarkupOrText(Token* token, bool skip_blank) {
   while (true) {
     token_start_ = pos_;
     if (pos_ == n) {
-      return Fail(pos_, absl::StrCat("unexpected end of document inside <", open_.back(), ">"));
+      return Fail(pos_, absl::StrCat("unexpected end of document inside <", open_.back().view(), ">"));
     }
     if (data[pos_] != '<') {
       if (skip_blank) {
@@ -201,8 +201,8 @@ absl::Status XmlPullParser::ReadStartTag(Token* token) {
   if (pos_ < input_.size() && input_[pos_] == '>' && static_cast<int>(open_.size()) < max_depth_) {
     // The common case: exactly `<name>`.
     ++pos_;
-    open_.push_back(name);
-    name_ = name;
+    Push(name);
+    SetName(name);
     *token = Token::kStartTag;
     return absl::OkStatus();
   }
@@ -227,23 +227,23 @@ absl::Status XmlPullParser::ReadStartTag(Token* token) {
         "XML elements nest deeper than ", max_depth_, " at ", Position(token_start_)));
     return error_;
   }
-  open_.push_back(name);
+  Push(name);
   pending_end_ = self_closing;
-  name_ = name;
+  SetName(name);
   *token = Token::kStartTag;
   return absl::OkStatus();
 }
 
 absl::Status XmlPullParser::ReadEndTag(Token* token) {
   pos_ += 2;  // "</"
-  const absl::string_view open = open_.back();
+  const absl::string_view open = open_.back().view();
   if (input_.size() - pos_ > open.size() && input_[pos_ + open.size()] == '>' &&
       std::memcmp(input_.data() + pos_, open.data(), open.size()) == 0) {
     // The common case: exactly `</open>`.
     pos_ += open.size() + 1;
     open_.pop_back();
     if (open_.empty()) root_done_ = true;
-    name_ = open;
+    SetName(open);
     *token = Token::kEndTag;
     return absl::OkStatus();
   }
@@ -255,12 +255,12 @@ absl::Status XmlPullParser::ReadEndTag(Token* token) {
     return Fail(pos_, absl::StrCat("expected '>' to end </", name, ">"));
   }
   ++pos_;
-  if (name != open_.back()) {
-    return Fail(token_start_, absl::StrCat("</", name, "> does not close <", open_.back(), ">"));
+  if (name != open_.back().view()) {
+    return Fail(token_start_, absl::StrCat("</", name, "> does not close <", open_.back().view(), ">"));
   }
   open_.pop_back();
   if (open_.empty()) root_done_ = true;
-  name_ = name;
+  SetName(name);
   *token = Token::kEndTag;
   return absl::OkStatus();
 }
@@ -324,7 +324,7 @@ absl::Status XmlPullParser::ReadText() {
     }
   }
   if (i == n) {
-    return Fail(i, absl::StrCat("unexpected end of document inside <", open_.back(), ">"));
+    return Fail(i, absl::StrCat("unexpected end of document inside <", open_.back().view(), ">"));
   }
   whitespace_only_ = space_only;
   c_space_only_ = c_space_only;
