@@ -137,6 +137,7 @@ absl::Status XmlPullParser::AtDocumentLevel(Token* token) {
       return Fail(pos_, rest[1] == '?' ? "processing instructions are not supported"
                                        : "DOCTYPE and <! declarations are not supported");
     }
+    if (rest.size() > 1 && rest[1] == '/') return Fail(pos_, "end tag outside the root element");
     if (root_done_) return Fail(pos_, "a second root element");
     return ReadStartTag(token);
   }

@@ -78,6 +78,8 @@ TEST(XmlPullParserTest, Rejects) {
       {"<!-- c -->", "document has no root element"},
       {"x", "text before the root element"},
       {"<a/>x", "text after the root element"},
+      {"<a/></a>", "end tag outside the root element"},
+      {"</a>", "end tag outside the root element"},
       {"<a/><b/>", "line 1, byte 4: a second root element"},
       {"<a>\n<b></a>", "line 2, byte 7: </a> does not close <b>"},
       {"<a>", "unexpected end of document inside <a>"},

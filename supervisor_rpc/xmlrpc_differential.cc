@@ -88,6 +88,13 @@ bool ValidCharRef(absl::string_view ref) {  // "#65" or "#x41"
 }  // namespace
 
 bool IsPlainSubset(absl::string_view body) {
+  // tinyxml2 stops parsing, successfully, at an end tag outside the root, so
+  // anything after the root's end tag must be blank.
+  const std::size_t root_end = body.find("</methodResponse>");
+  if (root_end == absl::string_view::npos ||
+      body.find_first_not_of(" \t\n", root_end + 17) != absl::string_view::npos) {
+    return false;
+  }
   constexpr absl::string_view kDecl = "<?xml version='1.0'?>";
   std::size_t start = absl::StartsWith(body, kDecl) ? kDecl.size() : 0;
   for (std::size_t i = start; i < body.size(); ++i) {

@@ -244,6 +244,20 @@ TEST(DifferentialTest, CharRefsMatchReference) {
   EXPECT_EQ(DecodeMethodResponse(body).value(), DecodeMethodResponseReference(body).value());
 }
 
+// Found by the differential fuzzer (crash-36e6084f...): tinyxml2 ends its
+// parse, successfully, at an end tag after the root and ignores the rest;
+// the streaming decoder rejects the trailing markup. Not a plain body.
+TEST(DifferentialTest, StrayEndTagAfterTheRoot) {
+  const std::string body = Response("<value>x</value>") + "</x><y>junk";
+  EXPECT_TRUE(DecodeMethodResponseReference(body).ok());
+  EXPECT_THAT(DecodeMethodResponse(body),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("end tag outside the root element")));
+  EXPECT_FALSE(IsPlainSubset(body));
+  std::string why;
+  EXPECT_TRUE(DecodersAgree(body, &why)) << why;
+}
+
 TEST(DifferentialTest, PlainSubset) {
   EXPECT_TRUE(IsPlainSubset(Response("<value><string>a&amp;&#233;</string></value>")));
   EXPECT_FALSE(IsPlainSubset(Response("<value><!-- c -->x</value>")));

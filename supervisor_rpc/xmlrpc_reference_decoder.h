@@ -30,7 +30,9 @@ namespace supervisor_rpc {
 //    unknown entities and a bare '&' are kept as text, malformed or invalid
 //    character references are accepted, DOCTYPE and `<?...?>` before the root
 //    are skipped, whitespace before the XML declaration, `--` in comments and
-//    anything after a NUL byte (the parse stops there) are accepted;
+//    anything after a NUL byte (the parse stops there) are accepted, and so
+//    is anything after a stray end tag following the root (the parse ends
+//    there, successfully);
 //  - malformed XML is reported before XML-RPC errors (it parses the whole
 //    document first), and element nesting past 100 is kResourceExhausted even
 //    inside a scalar.
