@@ -104,6 +104,12 @@ bool IsPlainSubset(absl::string_view body) {
     if (c == '<' && i + 1 < body.size() && (body[i + 1] == '?' || body[i + 1] == '!')) {
       return false;
     }
+    // tinyxml2 allows blanks between '<' or '</' and the name; XML does not.
+    if (c == '<') {
+      std::size_t j = i + 1;
+      if (j < body.size() && body[j] == '/') ++j;
+      if (j < body.size() && (body[j] == ' ' || body[j] == '\t' || body[j] == '\n')) return false;
+    }
     if (c == '&') {
       const std::size_t semi = body.find(';', i);
       if (semi == absl::string_view::npos) return false;

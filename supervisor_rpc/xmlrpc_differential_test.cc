@@ -258,6 +258,25 @@ TEST(DifferentialTest, StrayEndTagAfterTheRoot) {
   EXPECT_TRUE(DecodersAgree(body, &why)) << why;
 }
 
+// Found by the differential fuzzer (crash-abc3a81e...): tinyxml2 accepts a
+// blank between '<' and the element name; XML and the streaming decoder
+// do not. Not a plain body.
+TEST(DifferentialTest, BlankAfterLessThan) {
+  {
+    const std::string body = Response("<value>< string>x</string></value>");
+    EXPECT_THAT(DecodeMethodResponseReference(body), IsOkAndHolds(XmlRpcValue::String("x")));
+    EXPECT_THAT(DecodeMethodResponse(body),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("expected an element name")));
+    EXPECT_FALSE(IsPlainSubset(body));
+    std::string why;
+    EXPECT_TRUE(DecodersAgree(body, &why)) << why;
+  }
+  // In an end tag tinyxml2 rejects it too.
+  const std::string body = Response("<value><string>x</ string></value>");
+  EXPECT_FALSE(DecodeMethodResponseReference(body).ok());
+  EXPECT_FALSE(DecodeMethodResponse(body).ok());
+}
+
 TEST(DifferentialTest, PlainSubset) {
   EXPECT_TRUE(IsPlainSubset(Response("<value><string>a&amp;&#233;</string></value>")));
   EXPECT_FALSE(IsPlainSubset(Response("<value><!-- c -->x</value>")));

@@ -30,6 +30,7 @@ namespace supervisor_rpc {
 //    unknown entities and a bare '&' are kept as text, malformed or invalid
 //    character references are accepted, DOCTYPE and `<?...?>` before the root
 //    are skipped, whitespace before the XML declaration, `--` in comments and
+//    blanks between `<` or `</` and the name (`<\tfault>`),
 //    anything after a NUL byte (the parse stops there) are accepted, and so
 //    is anything after a stray end tag following the root (the parse ends
 //    there, successfully);
