@@ -7,7 +7,8 @@
 //     must be equal, comparing the streaming decoder run with
 //     drop_whitespace_runs (tinyxml2's whitespace dropping) and doubles
 //     bitwise-or-both-NaN. If the body contains "\n\r" (tinyxml2 folds it to
-//     one LF, XML 1.0 to two), strings are compared with CR/LF removed.
+//     one LF, XML 1.0 to two), strings and fault strings are compared with
+//     CR/LF removed (fault strings: found by the differential fuzzer).
 //  2. The streaming decoder accepts what the reference rejects: never allowed
 //     (the streaming decoder is never more lenient).
 //  3. The reference accepts what the streaming decoder rejects: allowed only

@@ -277,6 +277,20 @@ TEST(DifferentialTest, BlankAfterLessThan) {
   EXPECT_FALSE(DecodeMethodResponse(body).ok());
 }
 
+// Found by the differential fuzzer (crash-57e9f599...): "\n\r" in a fault
+// string is one LF for tinyxml2, two for XML 1.0 and the streaming decoder.
+TEST(DifferentialTest, LineFeedCarriageReturnInAFault) {
+  const std::string body =
+      "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>2</int>"
+      "</value></member><member><name>faultString</name><value><string>A\n\rB</string></value>"
+      "</member></struct></value></fault></methodResponse>";
+  EXPECT_THAT(DecodeMethodResponse(body), StatusIs(absl::StatusCode::kInvalidArgument, "A\n\nB"));
+  EXPECT_THAT(DecodeMethodResponseReference(body),
+              StatusIs(absl::StatusCode::kInvalidArgument, "A\nB"));
+  std::string why;
+  EXPECT_TRUE(DecodersAgree(body, &why)) << why;
+}
+
 TEST(DifferentialTest, PlainSubset) {
   EXPECT_TRUE(IsPlainSubset(Response("<value><string>a&amp;&#233;</string></value>")));
   EXPECT_FALSE(IsPlainSubset(Response("<value><!-- c -->x</value>")));
