@@ -3,20 +3,29 @@
 //
 //   bazel run -c opt //supervisor_rpc:xmlrpc_benchmark
 //
-// BM_TinyXml2ParseOnly is the floor set by tinyxml2's DOM parse of the same
-// body; BM_DecodeGetAllProcessInfo is the whole path httpok runs per TICK.
+// BM_DecodeGetAllProcessInfo is the whole path httpok runs per TICK (what
+// SupervisorClient::GetAllProcessInfo does after the transport);
+// BM_DecodeMethodResponse the streaming decoder alone; the Reference*
+// benchmarks the tinyxml2 decoder kept as test oracle, and
+// BM_TinyXml2ParseOnly tinyxml2's DOM parse alone, for comparison.
 
 #include <tinyxml2.h>
 
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
 #include "supervisor_rpc/process_info.h"
+#include "supervisor_rpc/xml_pull_parser.h"
 #include "supervisor_rpc/xmlrpc_codec.h"
+#include "supervisor_rpc/xmlrpc_reference_decoder.h"
 #include "supervisor_rpc/xmlrpc_value.h"
 
 namespace svl {
@@ -61,10 +70,12 @@ const std::string& Body() {
   return *body;
 }
 
-void BM_DecodeGetAllProcessInfo(benchmark::State& state) {
+using DecodeFn = absl::StatusOr<XmlRpcValue> (*)(absl::string_view);
+
+void DecodeProcessInfos(benchmark::State& state, DecodeFn decode) {
   const std::string& body = Body();
   for (auto _ : state) {
-    absl::StatusOr<XmlRpcValue> value = DecodeMethodResponse(body);
+    absl::StatusOr<XmlRpcValue> value = decode(body);
     if (!value.ok()) {
       std::fprintf(stderr, "%s\n", value.status().ToString().c_str());
       std::abort();
@@ -82,18 +93,51 @@ void BM_DecodeGetAllProcessInfo(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
   state.counters["body_bytes"] = static_cast<double>(body.size());
 }
-BENCHMARK(BM_DecodeGetAllProcessInfo)->Unit(benchmark::kMillisecond);
 
-void BM_DecodeMethodResponseOnly(benchmark::State& state) {
+void DecodeOnly(benchmark::State& state, DecodeFn decode) {
   const std::string& body = Body();
   for (auto _ : state) {
-    absl::StatusOr<XmlRpcValue> value = DecodeMethodResponse(body);
+    absl::StatusOr<XmlRpcValue> value = decode(body);
     if (!value.ok()) std::abort();
     benchmark::DoNotOptimize(value->array().data());
   }
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
 }
-BENCHMARK(BM_DecodeMethodResponseOnly)->Unit(benchmark::kMillisecond);
+
+void BM_DecodeGetAllProcessInfo(benchmark::State& state) {
+  DecodeProcessInfos(state, &DecodeMethodResponse);
+}
+BENCHMARK(BM_DecodeGetAllProcessInfo)->Unit(benchmark::kMillisecond);
+
+void BM_DecodeMethodResponse(benchmark::State& state) { DecodeOnly(state, &DecodeMethodResponse); }
+BENCHMARK(BM_DecodeMethodResponse)->Unit(benchmark::kMillisecond);
+
+void BM_ReferenceGetAllProcessInfo(benchmark::State& state) {
+  DecodeProcessInfos(state, &DecodeMethodResponseReference);
+}
+BENCHMARK(BM_ReferenceGetAllProcessInfo)->Unit(benchmark::kMillisecond);
+
+void BM_ReferenceDecodeMethodResponse(benchmark::State& state) {
+  DecodeOnly(state, &DecodeMethodResponseReference);
+}
+BENCHMARK(BM_ReferenceDecodeMethodResponse)->Unit(benchmark::kMillisecond);
+
+// The floor: the pull parser's tokens alone, without building values.
+void BM_PullParserOnly(benchmark::State& state) {
+  const std::string& body = Body();
+  for (auto _ : state) {
+    XmlPullParser parser(body);
+    XmlPullParser::Token token;
+    int tokens = 0;
+    do {
+      if (!parser.Next(&token).ok()) std::abort();
+      ++tokens;
+    } while (token != XmlPullParser::Token::kEnd);
+    benchmark::DoNotOptimize(tokens);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
+}
+BENCHMARK(BM_PullParserOnly)->Unit(benchmark::kMillisecond);
 
 void BM_TinyXml2ParseOnly(benchmark::State& state) {
   const std::string& body = Body();

@@ -1,7 +1,9 @@
 // File: supervisor_rpc/xmlrpc_codec.h
 //
-// Encoding of XML-RPC method calls and decoding of method responses, on
-// tinyxml2. Pure: no I/O. Exact wire shapes: httpok-upstream.md §2.2-2.3.
+// Encoding of XML-RPC method calls and decoding of method responses, the
+// latter with a strict streaming parser (xml_pull_parser.h; the former tinyxml2
+// decoder is kept as a test oracle, xmlrpc_reference_decoder.h). Pure: no
+// I/O. Exact wire shapes: httpok-upstream.md §2.2-2.3.
 //
 // Example:
 //
@@ -44,11 +46,12 @@ std::string EncodeMethodCall(absl::string_view method,
 // matter. Rejected with kInvalidArgument (message says what): malformed XML,
 // wrong root, missing or several params, unknown value types, non-numeric
 // ints, ints outside int32... ; nesting deeper than kMaxValueDepth or a body
-// larger than kMaxResponseBytes: kResourceExhausted. The body is parsed as
-// Parse(data, size), so an embedded NUL is an error, not an end. Known
-// limitation of tinyxml2 9: a text node of only whitespace is dropped, so
-// `<string> </string>` decodes as "" (leading/trailing whitespace around other
-// text is kept). supervisord never sends such strings for names or states.
+// larger than kMaxResponseBytes: kResourceExhausted. The whole body is read
+// (no NUL terminator assumed); a NUL byte anywhere is an error. Character
+// data is kept exactly, whitespace-only strings included (`<string> </string>`
+// is " "; the tinyxml2 decoder used to drop them). XML accepted: the subset of
+// xml_pull_parser.h (no attributes, DOCTYPE or unknown entities). Errors are
+// reported in the order they are met while reading, each with line and byte.
 absl::StatusOr<XmlRpcValue> DecodeMethodResponse(absl::string_view body);
 
 // EncodeMethodResponse() renders a response (or, via EncodeFault, a fault) as
