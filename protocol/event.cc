@@ -14,17 +14,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "protocol/code_points.h"
+#include "protocol/quote.h"
 
 namespace svl {
 namespace protocol {
 namespace {
 
-// The line as it goes into an error message: C-escaped, at most 200 bytes.
-std::string Quote(absl::string_view line) {
-  constexpr std::size_t kMaxQuoted = 200;
-  if (line.size() <= kMaxQuoted) return absl::StrCat("\"", absl::CHexEscape(line), "\"");
-  return absl::StrCat("\"", absl::CHexEscape(line.substr(0, kMaxQuoted)), "\"...");
-}
+using internal::Quote;
 
 // ParseDecimal() accepts only ASCII digits, at most `max`.
 absl::StatusOr<std::uint64_t> ParseDecimal(absl::string_view key, absl::string_view value,

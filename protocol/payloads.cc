@@ -12,16 +12,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
+#include "protocol/quote.h"
 
 namespace svl {
 namespace protocol {
 namespace {
 
-std::string Quote(absl::string_view text) {
-  constexpr std::size_t kMaxQuoted = 200;
-  if (text.size() <= kMaxQuoted) return absl::StrCat("\"", absl::CHexEscape(text), "\"");
-  return absl::StrCat("\"", absl::CHexEscape(text.substr(0, kMaxQuoted)), "\"...");
-}
+using internal::Quote;
 
 absl::Status Missing(absl::string_view what, absl::string_view key, absl::string_view payload) {
   return absl::InvalidArgumentError(
