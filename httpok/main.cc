@@ -1,0 +1,66 @@
+// httpok: a supervisord event listener that restarts processes when a URL
+// stops answering as expected. See httpok.h and options.h. Nothing but the
+// protocol (and -h / --version) ever goes to stdout.
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "httpok/http_probe.h"
+#include "httpok/httpok.h"
+#include "httpok/options.h"
+#include "mailer/sendmail_mailer.h"
+#include "protocol/listener.h"
+#include "supervisor_rpc/curl_transport.h"
+#include "supervisor_rpc/supervisor_client.h"
+
+namespace httpok = svl::httpok;
+namespace rpc = svl::supervisor_rpc;
+
+namespace {
+constexpr int kUsageExit = 255;  // upstream's exit code for usage errors
+int Fail(absl::string_view message, bool with_usage, int code) {
+  httpok::FdWriter(STDERR_FILENO)(absl::StrCat("httpok: ", message, "\n",
+                                               with_usage ? httpok::HttpOkUsage() : ""));
+  return code;
+}
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) return Fail("curl_global_init failed", false, 1);
+  absl::StatusOr<httpok::HttpOkOptions> options = httpok::ParseHttpOkOptions(argc, argv);
+  if (!options.ok()) return Fail(options.status().message(), true, kUsageExit);
+  if (options->help || options->version) {
+    httpok::FdWriter(STDOUT_FILENO)(options->help ? std::string(httpok::HttpOkUsage())
+                                                  : absl::StrCat(httpok::kHttpOkVersion, "\n"));
+    return 0;
+  }
+  absl::StatusOr<rpc::ServerConfig> server = rpc::ServerConfigFromEnvironment();
+  if (absl::IsNotFound(server.status())) {
+    httpok::FdWriter(STDERR_FILENO)("httpok must be run as a supervisor event listener\n");
+    return 0;
+  }
+  if (!server.ok()) return Fail(server.status().message(), false, 1);
+  absl::StatusOr<std::unique_ptr<rpc::CurlTransport>> transport = rpc::CurlTransport::Create(*server);
+  if (!transport.ok()) return Fail(transport.status().message(), false, 1);
+  absl::StatusOr<std::unique_ptr<httpok::CurlProbe>> probe =
+      httpok::CurlProbe::Create(httpok::ProbeOptionsFor(*options));
+  if (!probe.ok()) return Fail(probe.status().message(), true, kUsageExit);
+  options->self_group = Env("SUPERVISOR_GROUP_NAME");
+  options->self_name = Env("SUPERVISOR_PROCESS_NAME");
+
+  rpc::SupervisorClient client(**transport);
+  svl::mailer::SendmailMailer mailer(options->sendmail, absl::Seconds(30));
+  httpok::HttpOk handler(*std::move(options),
+                         {&client, probe->get(), &mailer, httpok::FdWriter(STDERR_FILENO)});
+  svl::protocol::Listener listener(STDIN_FILENO, STDOUT_FILENO);
+  absl::Status status = listener.Run(
+      [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); });
+  return status.ok() ? 0 : Fail(status.message(), false, 1);
+}

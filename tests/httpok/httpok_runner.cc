@@ -1,0 +1,110 @@
+#include "tests/httpok/httpok_runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace svl {
+namespace testing {
+
+std::string HttpOkBinary() {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const char* workspace = std::getenv("TEST_WORKSPACE");
+  return absl::StrCat(srcdir != nullptr ? srcdir : ".", "/",
+                      workspace != nullptr ? workspace : "svlisten", "/httpok/httpok");
+}
+
+absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
+                                    const std::vector<std::pair<std::string, std::string>>& env,
+                                    absl::string_view input, absl::Duration timeout) {
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    return absl::ErrnoToStatus(errno, "pipe2");
+  }
+  const std::string binary = HttpOkBinary();
+  std::vector<std::string> argv_storage = {binary};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<std::string> env_storage = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+  for (const auto& [key, value] : env) env_storage.push_back(absl::StrCat(key, "=", value));
+  std::vector<char*> argv, envp;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  for (std::string& e : env_storage) envp.push_back(e.data());
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+
+  const pid_t pid = fork();
+  if (pid < 0) return absl::ErrnoToStatus(errno, "fork");
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    execve(binary.c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  absl::Cleanup closer = [&] {
+    close(out[0]);
+    close(err[0]);
+  };
+
+  signal(SIGPIPE, SIG_IGN);
+  for (absl::string_view rest = input; !rest.empty();) {
+    const ssize_t n = write(in[1], rest.data(), rest.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;  // the child exited early; its output says why
+    }
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+  close(in[1]);
+
+  RunResult result;
+  const absl::Time deadline = absl::Now() + timeout;
+  bool out_open = true, err_open = true, timed_out = false;
+  while (out_open || err_open) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      timed_out = true;
+      kill(pid, SIGKILL);
+      break;
+    }
+    pollfd fds[2] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
+    const int ready = poll(fds, 2, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+    if (ready < 0 && errno != EINTR) break;
+    char buffer[4096];
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      const ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
+      if (n > 0) {
+        (i == 0 ? result.out : result.err).append(buffer, static_cast<size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        (i == 0 ? out_open : err_open) = false;
+      }
+    }
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("httpok did not exit; stdout: ", result.out, " stderr: ", result.err));
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+}  // namespace testing
+}  // namespace svl
