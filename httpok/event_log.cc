@@ -1,0 +1,337 @@
+#include "httpok/event_log.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "httpok/http_probe.h"
+
+namespace svl {
+namespace httpok {
+namespace {
+
+// DecodeUtf8() returns the length (1-4) of the valid UTF-8 sequence at the
+// start of `s` and its code point, or 0 when the first byte does not begin
+// one (RFC 3629: no overlongs, surrogates or code points above U+10FFFF).
+int DecodeUtf8(absl::string_view s, std::uint32_t* code_point) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const auto continuation = [&](size_t i) { return i < s.size() && (byte(i) & 0xC0) == 0x80; };
+  const unsigned char b0 = byte(0);
+  if (b0 < 0x80) {
+    *code_point = b0;
+    return 1;
+  }
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    if (!continuation(1)) return 0;
+    *code_point = ((b0 & 0x1Fu) << 6) | (byte(1) & 0x3Fu);
+    return 2;
+  }
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (!continuation(1) || !continuation(2)) return 0;
+    if (b0 == 0xE0 && byte(1) < 0xA0) return 0;  // overlong
+    if (b0 == 0xED && byte(1) > 0x9F) return 0;  // surrogate
+    *code_point = ((b0 & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
+    return 3;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
+    if (b0 == 0xF0 && byte(1) < 0x90) return 0;  // overlong
+    if (b0 == 0xF4 && byte(1) > 0x8F) return 0;  // above U+10FFFF
+    *code_point = ((b0 & 0x07u) << 18) | ((byte(1) & 0x3Fu) << 12) | ((byte(2) & 0x3Fu) << 6) |
+                  (byte(3) & 0x3Fu);
+    return 4;
+  }
+  return 0;
+}
+
+bool IsBareTextByte(unsigned char c) { return c > 0x20 && c < 0x7F && c != '"' && c != '\\'; }
+
+// AppendTextEscaped() escapes for the text form (without quotes). Bytes in
+// `also_hex` are written as \xHH as well.
+void AppendTextEscaped(absl::string_view bytes, absl::string_view also_hex, std::string* out) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    std::uint32_t code_point = 0;
+    const int length = DecodeUtf8(bytes.substr(i), &code_point);
+    if (length == 0) {
+      absl::StrAppendFormat(out, "\\x%02x", c);
+      ++i;
+      continue;
+    }
+    if (length > 1) {
+      if (code_point < 0xA0) {
+        absl::StrAppendFormat(out, "\\u%04x", code_point);  // C1 control
+      } else {
+        out->append(bytes.data() + i, length);
+      }
+      i += length;
+      continue;
+    }
+    ++i;
+    if (also_hex.find(static_cast<char>(c)) != absl::string_view::npos) {
+      absl::StrAppendFormat(out, "\\x%02x", c);
+    } else if (c == '"') {
+      out->append("\\\"");
+    } else if (c == '\\') {
+      out->append("\\\\");
+    } else if (c == '\n') {
+      out->append("\\n");
+    } else if (c == '\r') {
+      out->append("\\r");
+    } else if (c == '\t') {
+      out->append("\\t");
+    } else if (c < 0x20 || c == 0x7F) {
+      absl::StrAppendFormat(out, "\\x%02x", c);
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+  }
+}
+
+void AppendJsonEscaped(absl::string_view bytes, std::string* out) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    std::uint32_t code_point = 0;
+    const int length = DecodeUtf8(bytes.substr(i), &code_point);
+    if (length == 0) {
+      out->append("\\ufffd");
+      ++i;
+      continue;
+    }
+    if (length > 1) {
+      if (code_point < 0xA0 || code_point == 0x2028 || code_point == 0x2029) {
+        absl::StrAppendFormat(out, "\\u%04x", code_point);
+      } else {
+        out->append(bytes.data() + i, length);
+      }
+      i += length;
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          absl::StrAppendFormat(out, "\\u%04x", c);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+}
+
+std::string SanitizeKey(absl::string_view key) {
+  std::string out(key);
+  for (char& c : out) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
+      c = '_';
+    }
+  }
+  if (out.empty()) out = "_";
+  return out;
+}
+
+std::string Timestamp(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+}
+
+// UserInfo() is the `user:password` of a URL's authority, or "".
+absl::string_view UserInfo(absl::string_view url) {
+  size_t start = url.find("://");
+  start = start == absl::string_view::npos ? 0 : start + 3;
+  size_t end = url.find_first_of("/?#", start);
+  if (end == absl::string_view::npos) end = url.size();
+  absl::string_view authority = url.substr(start, end - start);
+  size_t at = authority.rfind('@');
+  return at == absl::string_view::npos ? absl::string_view() : authority.substr(0, at);
+}
+
+}  // namespace
+
+absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view value) {
+  if (value == "text") return LogFormat::kText;
+  if (value == "json") return LogFormat::kJson;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "bad --log-format value \"", absl::CEscape(value), "\": expected text or json"));
+}
+
+std::string StatusReason(int status) { return absl::StrCat("status=", status); }
+
+absl::string_view ProbeErrorReason(ProbeErrorKind kind) {
+  switch (kind) {
+    case ProbeErrorKind::kTimeout:
+      return reason::kTimeout;
+    case ProbeErrorKind::kRefused:
+      return reason::kRefused;
+    case ProbeErrorKind::kDns:
+      return reason::kDns;
+    case ProbeErrorKind::kTls:
+      return reason::kTls;
+    case ProbeErrorKind::kNone:
+    case ProbeErrorKind::kOther:
+      break;
+  }
+  return reason::kError;
+}
+
+std::string JsonQuote(absl::string_view bytes) {
+  std::string out = "\"";
+  AppendJsonEscaped(bytes, &out);
+  out.push_back('"');
+  return out;
+}
+
+std::string TextValue(absl::string_view bytes) {
+  if (!bytes.empty() && std::all_of(bytes.begin(), bytes.end(), [](char c) {
+        return IsBareTextByte(static_cast<unsigned char>(c));
+      })) {
+    return std::string(bytes);
+  }
+  std::string out = "\"";
+  AppendTextEscaped(bytes, "", &out);
+  out.push_back('"');
+  return out;
+}
+
+std::string FormatLogLine(LogFormat format, absl::string_view name, absl::Time time,
+                          const LogRecord& record) {
+  std::string line;
+  if (format == LogFormat::kJson) {
+    absl::StrAppend(&line, "{\"time\":", JsonQuote(Timestamp(time)));
+    if (!name.empty()) absl::StrAppend(&line, ",\"name\":", JsonQuote(name));
+    absl::StrAppend(&line, ",\"reason\":", JsonQuote(record.reason));
+    if (!record.url.empty()) absl::StrAppend(&line, ",\"url\":", JsonQuote(record.url));
+    if (!record.msg.empty()) absl::StrAppend(&line, ",\"msg\":", JsonQuote(record.msg));
+    for (const LogField& field : record.fields) {
+      absl::StrAppend(&line, ",", JsonQuote(SanitizeKey(field.key)), ":", JsonQuote(field.value));
+    }
+    line.append("}\n");
+    return line;
+  }
+  absl::StrAppend(&line, Timestamp(time), " httpok");
+  if (!name.empty()) {
+    line.push_back('[');
+    AppendTextEscaped(name, " []", &line);
+    line.push_back(']');
+  }
+  absl::StrAppend(&line, " reason=", TextValue(record.reason));
+  if (!record.url.empty()) absl::StrAppend(&line, " url=", TextValue(record.url));
+  if (!record.msg.empty()) {
+    line.append(" msg=\"");
+    AppendTextEscaped(record.msg, "", &line);
+    line.push_back('"');
+  }
+  for (const LogField& field : record.fields) {
+    absl::StrAppend(&line, " ", SanitizeKey(field.key), "=", TextValue(field.value));
+  }
+  line.push_back('\n');
+  return line;
+}
+
+void FdLogSink::Write(absl::string_view line) {
+  while (!line.empty()) {
+    ssize_t n = ::write(fd_, line.data(), line.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    line.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+void MemoryLogSink::Write(absl::string_view line) {
+  absl::MutexLock lock(&mu_);
+  lines_.emplace_back(line);
+}
+
+std::vector<std::string> MemoryLogSink::lines() const {
+  absl::MutexLock lock(&mu_);
+  return lines_;
+}
+
+EventLog::EventLog(LogFormat format, std::string name, LogSink& sink, Clock clock)
+    : format_(format), name_(std::move(name)), sink_(sink), clock_(std::move(clock)) {}
+
+void EventLog::AddSecret(absl::string_view secret) {
+  if (secret.empty()) return;
+  absl::MutexLock lock(&mu_);
+  secrets_.emplace_back(secret);
+  std::stable_sort(secrets_.begin(), secrets_.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string EventLog::Redact(absl::string_view text, absl::string_view raw_url,
+                             absl::string_view shown_url) const {
+  std::string out(text);
+  if (!raw_url.empty() && raw_url != shown_url) {
+    out = absl::StrReplaceAll(out, {{raw_url, shown_url}});
+  }
+  // The URL's own credentials, wherever else they appear (longest first).
+  absl::string_view user_info = UserInfo(raw_url);
+  if (!user_info.empty()) {
+    out = absl::StrReplaceAll(out, {{user_info, "***"}});
+    size_t colon = user_info.find(':');
+    if (colon != absl::string_view::npos && colon + 1 < user_info.size()) {
+      out = absl::StrReplaceAll(out, {{user_info.substr(colon + 1), "***"}});
+    }
+  }
+  for (const std::string& secret : secrets_) {
+    out = absl::StrReplaceAll(out, {{secret, "***"}});
+  }
+  return out;
+}
+
+void EventLog::Log(const LogRecord& record) {
+  const absl::Time now = clock_();
+  absl::MutexLock lock(&mu_);
+  const std::string shown_url = RedactUrl(record.url);
+  LogRecord redacted;
+  redacted.reason = Redact(record.reason, record.url, shown_url);
+  redacted.url = Redact(shown_url, record.url, shown_url);
+  redacted.msg = Redact(record.msg, record.url, shown_url);
+  redacted.fields.reserve(record.fields.size());
+  for (const LogField& field : record.fields) {
+    redacted.fields.push_back({field.key, Redact(field.value, record.url, shown_url)});
+  }
+  sink_.Write(FormatLogLine(format_, name_, now, redacted));
+}
+
+}  // namespace httpok
+}  // namespace svl
