@@ -92,9 +92,7 @@ std::string FoldToOneLine(absl::string_view text) {
 }
 
 HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
-    : options_(std::move(options)), deps_(std::move(deps)) {
-  if (options_.codes.empty()) options_.codes.push_back(200);
-}
+    : options_(std::move(options)), deps_(std::move(deps)) {}
 
 std::string HttpOk::HandleEvent(const protocol::Event& event) {
   const std::string ok(protocol::kResultOk);
@@ -114,9 +112,7 @@ std::string HttpOk::HandleEvent(const protocol::Event& event) {
 
   const std::string prefix =
       options_.name.empty() ? "httpok: " : absl::StrCat("httpok [", options_.name, "]: ");
-  const bool status_ok =
-      result.responded && std::find(options_.codes.begin(), options_.codes.end(),
-                                    result.status) != options_.codes.end();
+  const bool status_ok = result.responded && options_.codes.Matches(result.status);
   if (!status_ok) {
     Act(absl::StrCat(prefix, options_.url, ": bad status returned"), msg);
   } else if (!options_.body.empty() && !absl::StrContains(result.body, options_.body)) {

@@ -72,7 +72,6 @@ class HttpOkTest : public ::testing::Test {
     client_ = std::make_unique<supervisor_rpc::SupervisorClient>(*transport_);
     options_.url = web_->Url("/bar");
     options_.timeout = absl::Seconds(5);
-    options_.codes = {200};
   }
 
   // Builds the handler from options_ and runs one event.
@@ -161,7 +160,7 @@ TEST_F(HttpOkTest, FixedBodyCheckWorks) {
 
 TEST_F(HttpOkTest, SeveralAcceptedCodes) {
   options_.programs = {"foo"};
-  options_.codes = {200, 201};
+  options_.codes = *ParseStatusSpec({"200", "201"});
   HttpResponse response;
   response.status = 201;
   response.reason = "Created";
