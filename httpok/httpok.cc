@@ -484,6 +484,34 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
     }
   }
   WriteLine(absl::StrCat(namespec, " is in RUNNING state, restarting"), messages);
+  std::int64_t start_after = 0;
+  std::int64_t pid_after = 0;
+  if (options_.restart_timeout > absl::ZeroDuration()) {
+    // Without blocking supervisord: wait=false, then poll under deadlines.
+    RestartOptions restart;
+    restart.stop_timeout = options_.restart_timeout;
+    restart.start_timeout = options_.restart_timeout;
+    const RestartResult result = RestartProcess(*deps_.client, namespec, restart);
+    if (!result.stop.ok()) {
+      WriteLine(absl::StrCat("Failed to stop process ", namespec, ": ", RenderError(result.stop)),
+                messages);
+    }
+    if (!result.start.ok()) {
+      WriteLine(
+          absl::StrCat("Failed to start process ", namespec, ": ", RenderError(result.start)),
+          messages);
+    } else {
+      WriteLine(absl::StrCat(namespec, " restarted"), messages);
+      if (result.last_info.has_value()) {
+        start_after = result.last_info->start;
+        pid_after = result.last_info->pid;
+      }
+    }
+    policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
+    return true;
+  }
+  // Upstream's blocking calls (on this worker thread, so TICKs are still
+  // acknowledged meanwhile).
   if (absl::Status stopped = deps_.client->StopProcess(namespec, /*wait=*/true); !stopped.ok()) {
     WriteLine(absl::StrCat("Failed to stop process ", namespec, ": ", RenderError(stopped)),
               messages);
@@ -497,8 +525,6 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
   }
   // The budget needs the new start/pid to tell our restarts from others'
   // (one more call, only with --max-restarts).
-  std::int64_t start_after = 0;
-  std::int64_t pid_after = 0;
   if (options_.policy.max_restarts > 0) {
     if (absl::StatusOr<ProcessInfo> after = deps_.client->GetProcessInfo(namespec); after.ok()) {
       start_after = after->start;

@@ -49,6 +49,7 @@ enum LongOnly : int {
   kSmtpPassword,
   kNotifyOnce,
   kLogFormat,
+  kRestartTimeout,
 };
 
 // The option table. The upstream entries come first; new options are long
@@ -95,6 +96,7 @@ const struct option kLongOptions[] = {
     {"smtp-password", required_argument, nullptr, kSmtpPassword},
     {"notify-once", no_argument, nullptr, kNotifyOnce},
     {"log-format", required_argument, nullptr, kLogFormat},
+    {"restart-timeout", required_argument, nullptr, kRestartTimeout},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -412,6 +414,9 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
       case kRestartWindow:
         parse.Seconds(name, value, /*positive=*/true, &options.policy.restart_window);
         break;
+      case kRestartTimeout:
+        parse.Seconds(name, value, /*positive=*/true, &options.restart_timeout);
+        break;
       case kDryRun:
         options.dry_run = true;
         break;
@@ -567,6 +572,11 @@ Restart policy (new; the defaults act on the first failure, as upstream):
   --max-restarts N       restart one process at most N times per
   --restart-window SECONDS  window; then give up (one mail) until the URL
                          recovers or someone else restarts it (default: no limit)
+  --restart-timeout SECONDS
+                         restart without blocking supervisord: stopProcess and
+                         startProcess with wait=false, then poll its state for
+                         up to SECONDS per phase (default: upstream's blocking
+                         calls, bounded by the 30 s RPC deadline)
   --dry-run              log and mail what would be done; stop/start nothing
   -p GROUP:*             (new) every process of GROUP
 

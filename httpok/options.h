@@ -18,7 +18,7 @@
 // -h/--help. Additions (long only, never a new short letter): --insecure,
 // --cacert FILE, --retry-interval SECONDS, --version, and issue 7's
 // --failures N, --successes M, --grace SECONDS, --max-restarts N,
-// --restart-window SECONDS, --dry-run, --method M, --header 'Name: value'
+// --restart-window SECONDS, --restart-timeout SECONDS, --dry-run, --method M, --header 'Name: value'
 // (repeatable), --user user:password, --not-body TEXT, --max-redirects N,
 // --connect-timeout SECONDS, --client-cert FILE, --client-key FILE,
 // --smtp URL, --mail-from ADDRESS, --smtp-user USER, --smtp-password
@@ -87,6 +87,9 @@ struct HttpOkOptions {
 
   // Issue 7. Every default keeps upstream's behaviour.
   PolicyOptions policy;        // --failures --successes --grace --max-restarts --restart-window
+  // --restart-timeout: > 0 restarts with wait=false + polling (restarter.h),
+  // each phase under this deadline; 0 (default): upstream's wait=true calls.
+  absl::Duration restart_timeout = absl::ZeroDuration();
   bool dry_run = false;        // --dry-run: say what would be done, stop/start nothing
   std::string method = "GET";  // --method, an HTTP token
   std::vector<std::string> headers;  // --header 'Name: value', in order

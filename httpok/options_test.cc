@@ -115,6 +115,7 @@ TEST(ParseHttpOkOptionsTest, Issue7Defaults) {
   EXPECT_FALSE(o->notify_once);
   EXPECT_EQ(o->log_format, LogFormat::kText);
   EXPECT_FALSE(o->log_format_given);
+  EXPECT_EQ(o->restart_timeout, absl::ZeroDuration());
 }
 
 TEST(ParseHttpOkOptionsTest, Issue7Options) {
@@ -124,7 +125,7 @@ TEST(ParseHttpOkOptionsTest, Issue7Options) {
        "--header=X-Probe: 1", "--user", "ops:s3cret", "--not-body", "ERROR", "--max-redirects",
        "5", "--connect-timeout", "0.5", "--client-cert", "c.pem", "--client-key", "k.pem",
        "--smtp", "smtps://mail:465", "--mail-from", "httpok@h", "--smtp-user", "u",
-       "--smtp-password", "p", "--notify-once", "--log-format", "json", "-c", "200-399,401",
+       "--smtp-password", "p", "--notify-once", "--log-format", "json", "--restart-timeout", "90", "-c", "200-399,401",
        "-c", "503", "-p", "web:*", kUrl});
   ASSERT_THAT(o.status(), IsOk());
   EXPECT_EQ(o->policy.failures, 3);
@@ -148,6 +149,7 @@ TEST(ParseHttpOkOptionsTest, Issue7Options) {
   EXPECT_TRUE(o->notify_once);
   EXPECT_EQ(o->log_format, LogFormat::kJson);
   EXPECT_TRUE(o->log_format_given);
+  EXPECT_EQ(o->restart_timeout, absl::Seconds(90));
   EXPECT_EQ(o->codes.ToString(), "200-399,401,503");
   EXPECT_TRUE(o->codes.Matches(302));
   EXPECT_FALSE(o->codes.Matches(404));
@@ -347,6 +349,9 @@ TEST(ParseHttpOkOptionsTest, ErrorsNameTheProblem) {
       {{"--log-format", "xml", kUrl}, "option --log-format: 'xml' is not text or json"},
       {{"--m", "x", kUrl}, "option --m not a unique prefix"},
       {{"--cl", "x", kUrl}, "option --cl not a unique prefix"},
+      {{"--restart-timeout", "0", kUrl},
+       "option --restart-timeout: '0' is not a positive number of seconds"},
+      {{"--rest", "1", kUrl}, "option --rest not a unique prefix"},
       {{"--dry-run=1", kUrl}, "option --dry-run must not have an argument"},
       {{"--failures"}, "option --failures requires an argument"},
       {{"--fail"}, "option --fail requires an argument"},
@@ -407,7 +412,7 @@ TEST(HttpOkUsageTest, MentionsEveryOption) {
                              "--method", "--header", "--user", "--not-body", "--max-redirects",
                              "--connect-timeout", "--client-cert", "--client-key", "--smtp",
                              "--mail-from", "--smtp-user", "--smtp-password", "--notify-once",
-                             "--log-format", "GROUP:*"}) {
+                             "--log-format", "--restart-timeout", "GROUP:*"}) {
     EXPECT_THAT(std::string(HttpOkUsage()), HasSubstr(option));
   }
 }

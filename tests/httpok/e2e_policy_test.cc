@@ -65,10 +65,24 @@ HttpResponse Response(int status, const std::string& reason, const std::string& 
   return response;
 }
 
+constexpr char kSlowStopPy[] = R"py(import signal, sys, time
+def term(*args):
+    time.sleep(int(sys.argv[1]) if len(sys.argv) > 1 else 8)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, term)
+while True:
+    time.sleep(1)
+)py";
+
 class E2ePolicyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    absl::StatusOr<std::string> dir = MakeTestDir("policy_suite");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_TRUE(WriteFile(*dir + "/slow.py", kSlowStopPy).ok());
     const std::string config =
+        "[program:slowp]\ncommand=/usr/bin/python3 " + *dir +
+        "/slow.py 3\nstartsecs=1\nstopwaitsecs=30\n"
         "[program:a]\ncommand=/bin/sleep 3600\nstartsecs=0\n"
         "[program:b]\ncommand=/bin/sleep 3600\nstartsecs=0\n"
         "[program:grp]\ncommand=/bin/sleep 3600\nprocess_name=%(program_name)s_%(process_num)d\n"
@@ -76,7 +90,7 @@ class E2ePolicyTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(config);
     ASSERT_TRUE(sv.ok()) << sv.status();
     sv_ = sv->release();
-    for (const char* name : {"a", "b", "grp_0", "grp_1"}) {
+    for (const char* name : {"a", "b", "grp_0", "grp_1", "slowp"}) {
       ASSERT_TRUE(
           sv_->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"),
                           absl::Seconds(20))
@@ -538,6 +552,32 @@ TEST_F(E2ePolicyTest, TicksDuringACheckAreAcknowledgedDeferredThenSkipped) {
                          "queued\" tick=TICK_5\n"));
 }
 
+TEST_F(E2ePolicyTest, RestartTimeoutPollsInsteadOfBlocking) {
+  web_->SetResponse(Response(500, "Internal Server Error"));
+  const int before = Pid("slowp");
+  // slowp takes 3 s to stop: within 20 s, restarted.
+  std::unique_ptr<HttpOkSession> s = Start({"-p", "slowp", "--restart-timeout", "20"});
+  ASSERT_TRUE(s->Send(kTick));
+  RunResult r = s->Finish();
+  const int after = Pid("slowp");
+  EXPECT_NE(after, before);
+  EXPECT_GT(after, 0);
+  EXPECT_EQ(r.err, absl::StrCat("Restarting selected processes ['slowp']\n", ActLines("slowp"),
+                                "Reason: httpok: ", url_, ": bad status returned (status contacting ",
+                                url_, ": 500 Internal Server Error)\n"));
+  // Within 1 s it is still stopping: the stop fails on the deadline and
+  // nothing is started.
+  s = Start({"-p", "slowp", "--restart-timeout", "1"});
+  ASSERT_TRUE(s->Send(kTick));
+  r = s->Finish();
+  EXPECT_THAT(r.err, HasSubstr("slowp is in RUNNING state, restarting\n"
+                               "Failed to stop process slowp: slowp still STOPPING after 1s\n"
+                               "Failed to start process slowp: not started: stopping slowp failed\n"
+                               "Reason: "));
+  ASSERT_TRUE(sv_->WaitForLog("stopped: slowp (exit status 0)", absl::Seconds(20)).ok());
+  ASSERT_TRUE(sv_->Ctl({"start", "slowp"}).ok());
+}
+
 // ---- SMTP ----
 
 // aiosmtpd with a handler that writes each delivery to msgN.eml.
@@ -618,15 +658,6 @@ TEST_F(E2ePolicyTest, SmtpDeliversThroughTheSmtpTransport) {
 }
 
 // ---- Real TICK_5 from supervisord ----
-
-constexpr char kSlowStopPy[] = R"py(import signal, sys, time
-def term(*args):
-    time.sleep(8)
-    sys.exit(0)
-signal.signal(signal.SIGTERM, term)
-while True:
-    time.sleep(1)
-)py";
 
 TEST(RealTicksTest, SlowRestartNeverHoldsTheListener) {
   absl::StatusOr<std::unique_ptr<HttpServer>> web = HttpServer::Start();
