@@ -298,3 +298,43 @@ TEST(FoldToOneLineTest, Folds) {
 }  // namespace
 }  // namespace httpok
 }  // namespace svl
+
+namespace svl {
+namespace httpok {
+namespace {
+
+TEST(ParseTickWhenTest, ReadsWhenFromTheTickPayload) {
+  std::int64_t when = 0;
+  EXPECT_TRUE(ParseTickWhen("when:1732540000", &when));
+  EXPECT_EQ(when, 1732540000);
+  EXPECT_TRUE(ParseTickWhen("x:1 when:7\n", &when));
+  EXPECT_EQ(when, 7);
+  for (const char* payload : {"", "when:", "when:abc", "now:5", "when :5"}) {
+    EXPECT_FALSE(ParseTickWhen(payload, &when)) << payload;
+  }
+}
+
+TEST(ProbeOptionsForTest, CarriesEveryHttpOption) {
+  HttpOkOptions options;
+  options.url = "https://h/x";
+  options.method = "HEAD";
+  options.headers = {"A: b"};
+  options.user = "u:p";
+  options.max_redirects = 3;
+  options.connect_timeout = absl::Seconds(2);
+  options.client_cert = "c.pem";
+  options.client_key = "k.pem";
+  const ProbeOptions probe = ProbeOptionsFor(options);
+  EXPECT_EQ(probe.url, "https://h/x");
+  EXPECT_EQ(probe.method, "HEAD");
+  EXPECT_EQ(probe.headers, std::vector<std::string>{"A: b"});
+  EXPECT_EQ(probe.user, "u:p");
+  EXPECT_EQ(probe.max_redirects, 3);
+  EXPECT_EQ(probe.connect_timeout, absl::Seconds(2));
+  EXPECT_EQ(probe.client_cert, "c.pem");
+  EXPECT_EQ(probe.client_key, "k.pem");
+}
+
+}  // namespace
+}  // namespace httpok
+}  // namespace svl
