@@ -173,13 +173,10 @@ void HttpOk::Work() {
 }
 
 std::string HttpOk::Shown(absl::string_view text) const {
-  std::string shown(text);
-  if (shown_url_ != options_.url) shown = absl::StrReplaceAll(shown, {{options_.url, shown_url_}});
-  const size_t colon = options_.user.find(':');
-  if (colon != std::string::npos && colon + 1 < options_.user.size()) {
-    shown = absl::StrReplaceAll(shown, {{options_.user.substr(colon + 1), "***"}});
-  }
-  return shown;
+  // The URL's userinfo, if any, as RedactUrl() shows it. (The --user
+  // password is never put into a line; EventLog masks it too.)
+  if (shown_url_ == options_.url) return std::string(text);
+  return absl::StrReplaceAll(text, {{options_.url, shown_url_}});
 }
 
 void HttpOk::Log(const std::string& reason, const std::string& msg, std::vector<LogField> fields) {
