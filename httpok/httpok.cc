@@ -131,7 +131,8 @@ std::string HttpOk::HandleEvent(const protocol::Event& event) {
   // named just "TICK"), slightly wider than protocol::IsTickEvent ("TICK_").
   if (!absl::StartsWith(event.header.eventname, "TICK")) return ok;
   std::int64_t when = 0;
-  if (ParseTickWhen(event.payload, &when)) {
+  const bool dated = ParseTickWhen(event.payload, &when);
+  if (dated) {
     const TickVerdict verdict = coalescer_.OnTick(event.header.eventname, when, absl::Now());
     if (verdict != TickVerdict::kCheck) {
       Log("stale", "TICK skipped: replayed after a stall, covered by the last check",
@@ -143,13 +144,17 @@ std::string HttpOk::HandleEvent(const protocol::Event& event) {
     absl::MutexLock lock(&mu_);
     if (in_progress_) {
       // One TICK arriving during the work is deferred: it runs right after
-      // (as upstream would have, after its blocking restart). More are
-      // skipped.
+      // (as upstream would have, after its blocking restart), unless it is
+      // dated (when:) and the work restarted something (see Work()). More
+      // are skipped.
       if (pending_) {
         Log("busy", "TICK skipped: a check or restart is in progress and one more is queued",
             {{"tick", event.header.eventname}});
+        return ok;
       }
       pending_ = true;
+      pending_dated_ = dated;
+      pending_tick_ = event.header.eventname;
       return ok;
     }
     in_progress_ = true;
@@ -162,8 +167,15 @@ std::string HttpOk::HandleEvent(const protocol::Event& event) {
 
 void HttpOk::Work() {
   while (true) {
+    restarted_ = false;
     RunCheck();
     absl::MutexLock lock(&mu_);
+    if (pending_ && pending_dated_ && restarted_) {
+      // A supervisord TICK that came during a restart: checking right after
+      // the restart would judge a process that has just started.
+      Log("busy", "TICK skipped: it arrived during a restart", {{"tick", pending_tick_}});
+      pending_ = false;
+    }
     if (!pending_) {
       in_progress_ = false;
       return;
@@ -481,6 +493,7 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
     }
   }
   WriteLine(absl::StrCat(namespec, " is in RUNNING state, restarting"), messages);
+  restarted_ = true;
   std::int64_t start_after = 0;
   std::int64_t pid_after = 0;
   if (options_.restart_timeout > absl::ZeroDuration()) {

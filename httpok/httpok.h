@@ -37,7 +37,11 @@
 //     thread: HandleEvent() returns OK at once, so supervisord never waits
 //     on a probe or a restart. A TICK arriving while that work runs is
 //     acknowledged and deferred: one more round runs right after the current
-//     one (further TICKs meanwhile are skipped, with a `busy` log line).
+//     one, except for a supervisord TICK (one with `when:`) that arrived
+//     while the round restarted something: that one is skipped with a `busy`
+//     line (a check right after a restart would judge a process that has
+//     just started). Further TICKs meanwhile are skipped with a `busy` line.
+//     TICKs without `when:` (as in upstream's tests) are always deferred.
 //     Drain() (and the destructor) waits for the work, so a run ended by
 //     EOF still writes every line. TICKs replayed after a stall are
 //     coalesced (tick_coalescer.h; TICKs without `when:` are never skipped).
@@ -168,10 +172,13 @@ class HttpOk {
   std::string reason_ = reason::kOk;  // of the current check
   bool incident_open_ = false;  // a failed check since the last recovery
   bool incident_mailed_ = false;  // --notify-once: the incident's mail went out
+  bool restarted_ = false;        // the current round stopped/started a process
 
   absl::Mutex mu_;
   bool in_progress_ ABSL_GUARDED_BY(mu_) = false;
-  bool pending_ ABSL_GUARDED_BY(mu_) = false;
+  bool pending_ ABSL_GUARDED_BY(mu_) = false;        // one TICK deferred
+  bool pending_dated_ ABSL_GUARDED_BY(mu_) = false;  // it had a when:
+  std::string pending_tick_ ABSL_GUARDED_BY(mu_);    // its event name
   RestartWorker worker_;  // last: destroyed (drained) first
 };
 
