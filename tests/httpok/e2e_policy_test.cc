@@ -13,6 +13,7 @@
 // acknowledging them and never enters the UNKNOWN state.
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -38,6 +39,8 @@
 #include "tests/httpok/httpok_runner.h"
 #include "tests/testing/http_server.h"
 #include "tests/testing/supervisord.h"
+
+extern char** environ;
 
 namespace svl {
 namespace testing {
@@ -683,6 +686,111 @@ TEST_F(E2ePolicyTest, SmtpDeliversThroughTheSmtpTransport) {
   EXPECT_THAT(*mail, ::testing::StartsWith("MAIL FROM:httpok@example.com\nRCPT TO:ops@example.com\n"));
   EXPECT_THAT(*mail, HasSubstr(absl::StrCat("Subject: httpok: ", url_, ": bad status returned")));
   EXPECT_THAT(*mail, HasSubstr("b is in RUNNING state, restarting"));
+}
+
+// ---- mTLS ----
+
+// Runs argv (no shell) and waits; true when it exits 0.
+bool RunCommand(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return false;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// An HTTPS server that requires a client certificate signed by ca.pem.
+constexpr char kMtlsServerPy[] = R"py(
+import http.server, os, ssl, sys
+cert, key, ca, port_file = sys.argv[1:5]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+    def log_message(self, *args):
+        pass
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(cert, key)
+context.verify_mode = ssl.CERT_REQUIRED
+context.load_verify_locations(ca)
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.socket = context.wrap_socket(server.socket, server_side=True)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(port_file + ".tmp", port_file)
+server.serve_forever()
+)py";
+
+TEST_F(E2ePolicyTest, ClientCertificateForMutualTls) {
+  const std::string d = dir_;
+  const std::string openssl = "/usr/bin/openssl";
+  const std::vector<std::string> ec = {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                       "-nodes"};
+  auto req = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {openssl, "req"};
+    argv.insert(argv.end(), ec.begin(), ec.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  };
+  ASSERT_TRUE(req({"-x509", "-keyout", d + "/ca.key", "-out", d + "/ca.pem", "-days", "2", "-subj",
+                   "/CN=svl test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                   "keyUsage=critical,keyCertSign,cRLSign"}));
+  ASSERT_TRUE(WriteFile(d + "/server.ext", "subjectAltName=DNS:localhost\n").ok());
+  ASSERT_TRUE(WriteFile(d + "/client.ext", "extendedKeyUsage=clientAuth\n").ok());
+  for (const std::string who : {"server", "client"}) {
+    ASSERT_TRUE(req({"-new", "-keyout", d + "/" + who + ".key", "-out", d + "/" + who + ".csr",
+                     "-subj", "/CN=" + who}));
+    ASSERT_TRUE(RunCommand({openssl, "x509", "-req", "-in", d + "/" + who + ".csr", "-CA",
+                            d + "/ca.pem", "-CAkey", d + "/ca.key", "-CAcreateserial", "-out",
+                            d + "/" + who + ".pem", "-days", "2", "-extfile",
+                            d + "/" + who + ".ext"}));
+  }
+  std::vector<std::string> argv_s = {"/usr/bin/python3", "-c", kMtlsServerPy, d + "/server.pem",
+                                     d + "/server.key", d + "/ca.pem", d + "/port"};
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t server = -1;
+  ASSERT_EQ(posix_spawn(&server, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  struct Killer {
+    pid_t pid;
+    ~Killer() {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } killer{server};
+  absl::StatusOr<std::string> port;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!(port = ReadFile(d + "/port")).ok() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_TRUE(port.ok());
+  const std::string url = absl::StrCat("https://localhost:", *port, "/");
+
+  const int before = Pid("b");
+  std::unique_ptr<HttpOkSession> s =
+      Start({"-p", "b", "--cacert", d + "/ca.pem", "--client-cert", d + "/client.pem",
+             "--client-key", d + "/client.key"},
+            url);
+  ASSERT_TRUE(s->Send(kTick));
+  EXPECT_EQ(s->Finish().err, "");
+  EXPECT_EQ(Pid("b"), before);
+  // Without the client certificate the server refuses us. (With TLS 1.3 the
+  // refusal comes after the handshake, and libcurl reports it as a
+  // connection error, not a TLS one: the reason code is `error`.)
+  s = Start({"-p", "b", "--cacert", d + "/ca.pem", "--log-format", "text"}, url);
+  ASSERT_TRUE(s->Send(kTick));
+  RunResult r = s->Finish();
+  EXPECT_THAT(MaskTimes(r.err), ::testing::StartsWith("<time> httpok reason="));
+  EXPECT_THAT(r.err, HasSubstr(absl::StrCat(" msg=\"check failed: error contacting ", url, ": ")));
+  EXPECT_THAT(r.err, HasSubstr("b restarted\n"));
+  EXPECT_NE(Pid("b"), before);
 }
 
 // ---- Real TICK_5 from supervisord ----
