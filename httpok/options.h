@@ -8,8 +8,8 @@
 // remain.
 //
 // Unlike upstream, every value is validated here, before the first READY:
-// `-t` must be a positive number of seconds (fractions allowed), `-c` an
-// integer 100-599, the URL an http:// or https:// URL, `-g` well-formed
+// `-t` must be a positive number of seconds (fractions allowed), `-c` codes,
+// lists or ranges within 100-599, the URL an http:// or https:// URL, `-g` well-formed
 // shell words. The error is one line naming the option.
 //
 // Upstream options: -p/--program (repeatable), -a/--any, -g/--gcore,
