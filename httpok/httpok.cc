@@ -12,6 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -79,6 +81,13 @@ ProbeOptions ProbeOptionsFor(const HttpOkOptions& options) {
   probe.retry_interval = options.retry_interval;
   probe.insecure = options.insecure;
   probe.ca_file = options.cacert;
+  probe.method = options.method;
+  probe.headers = options.headers;
+  probe.user = options.user;
+  probe.max_redirects = options.max_redirects;
+  probe.connect_timeout = options.connect_timeout;
+  probe.client_cert = options.client_cert;
+  probe.client_key = options.client_key;
   return probe;
 }
 
@@ -91,39 +100,177 @@ std::string FoldToOneLine(absl::string_view text) {
   return absl::StrJoin(pieces, " ");
 }
 
-HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
-    : options_(std::move(options)), deps_(std::move(deps)) {
-  if (options_.codes.empty()) options_.codes.push_back(200);
+bool ParseTickWhen(absl::string_view payload, std::int64_t* when) {
+  for (absl::string_view token :
+       absl::StrSplit(payload, absl::ByAnyChar(" \n"), absl::SkipEmpty())) {
+    if (absl::ConsumePrefix(&token, "when:")) return absl::SimpleAtoi(token, when);
+  }
+  return false;
 }
+
+HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
+    : options_(std::move(options)),
+      deps_(std::move(deps)),
+      shown_url_(RedactUrl(options_.url)),
+      prefix_(options_.name.empty() ? "httpok: " : absl::StrCat("httpok [", options_.name, "]: ")),
+      sink_(deps_.write_stderr),
+      log_(options_.log_format, options_.name, sink_),
+      policy_(options_.policy) {
+  const size_t colon = options_.user.find(':');
+  if (colon != std::string::npos) log_.AddSecret(options_.user.substr(colon + 1));
+  log_.AddSecret(options_.smtp_password);
+}
+
+HttpOk::~HttpOk() { Drain(); }
+
+void HttpOk::Drain() { worker_.Drain(); }
 
 std::string HttpOk::HandleEvent(const protocol::Event& event) {
   const std::string ok(protocol::kResultOk);
   // Upstream's test is a prefix test on "TICK" (its own tests send an event
   // named just "TICK"), slightly wider than protocol::IsTickEvent ("TICK_").
   if (!absl::StartsWith(event.header.eventname, "TICK")) return ok;
-  if (!options_.eager && !ShouldCheck()) return ok;
+  std::int64_t when = 0;
+  const bool dated = ParseTickWhen(event.payload, &when);
+  if (dated) {
+    const TickVerdict verdict = coalescer_.OnTick(event.header.eventname, when, absl::Now());
+    if (verdict != TickVerdict::kCheck) {
+      Log("stale", "TICK skipped: replayed after a stall, covered by the last check",
+          {{"tick", event.header.eventname}, {"when", absl::StrCat(when)}});
+      return ok;
+    }
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    if (in_progress_) {
+      // One TICK arriving during the work is deferred: it runs right after
+      // (as upstream would have, after its blocking restart), unless it is
+      // dated (when:) and the work restarted something (see Work()). More
+      // are skipped.
+      if (pending_) {
+        Log("busy", "TICK skipped: a check or restart is in progress and one more is queued",
+            {{"tick", event.header.eventname}});
+        return ok;
+      }
+      pending_ = true;
+      pending_dated_ = dated;
+      pending_tick_ = event.header.eventname;
+      return ok;
+    }
+    in_progress_ = true;
+  }
+  // The worker may still be returning from the job that just cleared
+  // in_progress_: wait for that (it is on its last instructions).
+  while (!worker_.TrySubmit([this] { Work(); })) worker_.Drain();
+  return ok;
+}
+
+void HttpOk::Work() {
+  while (true) {
+    restarted_ = false;
+    RunCheck();
+    absl::MutexLock lock(&mu_);
+    if (pending_ && pending_dated_ && restarted_) {
+      // A supervisord TICK that came during a restart: checking right after
+      // the restart would judge a process that has just started.
+      Log("busy", "TICK skipped: it arrived during a restart", {{"tick", pending_tick_}});
+      pending_ = false;
+    }
+    if (!pending_) {
+      in_progress_ = false;
+      return;
+    }
+    pending_ = false;
+  }
+}
+
+std::string HttpOk::Shown(absl::string_view text) const {
+  // The URL's userinfo, if any, as RedactUrl() shows it. (The --user
+  // password is never put into a line; EventLog masks it too.)
+  if (shown_url_ == options_.url) return std::string(text);
+  return absl::StrReplaceAll(text, {{options_.url, shown_url_}});
+}
+
+void HttpOk::Log(const std::string& reason, const std::string& msg, std::vector<LogField> fields) {
+  LogRecord record;
+  record.reason = reason;
+  record.url = options_.url;
+  record.msg = msg;
+  record.fields = std::move(fields);
+  log_.Log(record);
+}
+
+void HttpOk::RunCheck() {
+  if (!options_.eager && !ShouldCheck()) return;
 
   const ProbeResult result = deps_.probe->Check();
   std::string msg;
   if (result.responded) {
-    msg = absl::StrCat("status contacting ", options_.url, ": ", result.status, " ",
-                       result.reason);
+    msg = absl::StrCat("status contacting ", shown_url_, ": ", result.status, " ", result.reason);
   } else {
-    msg = absl::StrCat("error contacting ", options_.url, ":\n\n ", result.error);
+    msg = absl::StrCat("error contacting ", shown_url_, ":\n\n ", Shown(result.error));
   }
 
-  const std::string prefix =
-      options_.name.empty() ? "httpok: " : absl::StrCat("httpok [", options_.name, "]: ");
-  const bool status_ok =
-      result.responded && std::find(options_.codes.begin(), options_.codes.end(),
-                                    result.status) != options_.codes.end();
-  if (!status_ok) {
-    Act(absl::StrCat(prefix, options_.url, ": bad status returned"), msg);
+  std::string reason;
+  std::string subject;
+  if (!result.responded) {
+    reason = std::string(ProbeErrorReason(result.error_kind));
+    subject = absl::StrCat(prefix_, shown_url_, ": bad status returned");
+  } else if (!options_.codes.Matches(result.status)) {
+    reason = StatusReason(result.status);
+    subject = absl::StrCat(prefix_, shown_url_, ": bad status returned");
   } else if (!options_.body.empty() && !absl::StrContains(result.body, options_.body)) {
-    Act(absl::StrCat(prefix, options_.url, ": bad body returned"), msg);
+    reason = reason::kBody;
+    subject = absl::StrCat(prefix_, shown_url_, ": bad body returned");
+  } else if (!options_.not_body.empty() && absl::StrContains(result.body, options_.not_body)) {
+    reason = reason::kNotBody;
+    subject = absl::StrCat(prefix_, shown_url_, ": bad body returned");
   }
-  return ok;
+  const bool healthy = reason.empty();
+  policy_.RecordCheck(healthy);
+
+  if (healthy) {
+    reason_ = reason::kOk;
+    if (incident_open_ && policy_.success_run() >= options_.policy.successes) {
+      incident_open_ = false;
+      if (options_.log_format_given) Log(reason::kOk, absl::StrCat("recovered: ", msg));
+      if (options_.notify_once && incident_mailed_) {
+        incident_mailed_ = false;
+        SendMail(absl::StrCat(options_.dry_run ? "[dry-run] " : "", prefix_, shown_url_,
+                              ": recovered"),
+                 msg);
+      }
+    }
+    return;
+  }
+
+  reason_ = reason;
+  incident_open_ = true;
+  const std::string count =
+      absl::StrCat(policy_.failure_count(), "/", options_.policy.failures);
+  if (options_.log_format_given) {
+    Log(reason, absl::StrCat("check failed: ", FoldToOneLine(msg)), {{"failures", count}});
+  }
+  if (!policy_.ShouldAct()) {
+    Log(reason, absl::StrCat("check failed, not acting before --failures ",
+                             options_.policy.failures),
+        {{"failures", count}});
+    return;
+  }
+  Act(subject, msg);
 }
+
+namespace {
+
+// `group:*` of -p, or "" for anything else.
+std::string GroupOfWildcard(const std::string& program) {
+  if (program.size() > 2 && absl::EndsWith(program, ":*")) {
+    return program.substr(0, program.size() - 2);
+  }
+  return "";
+}
+
+}  // namespace
 
 bool HttpOk::ShouldCheck() {
   if (options_.any) {
@@ -140,7 +287,26 @@ bool HttpOk::ShouldCheck() {
   }
 
   absl::optional<std::vector<ProcessInfo>> all;  // fetched at most once
+  const auto fetch_all = [this, &all]() {
+    if (all.has_value()) return true;
+    absl::StatusOr<std::vector<ProcessInfo>> fetched = deps_.client->GetAllProcessInfo();
+    if (!fetched.ok()) {
+      WriteLine(absl::StrCat("Exception retrieving process info ",
+                             RenderError(fetched.status()), ", not checking"),
+                nullptr);
+      return false;
+    }
+    all = *std::move(fetched);
+    return true;
+  };
   for (const std::string& program : options_.programs) {
+    if (const std::string group = GroupOfWildcard(program); !group.empty()) {
+      if (!fetch_all()) return false;
+      for (const ProcessInfo& p : *all) {
+        if (p.group == group && p.state == ProcessState::kRunning && !IsSelf(p)) return true;
+      }
+      continue;
+    }
     absl::StatusOr<ProcessInfo> info = deps_.client->GetProcessInfo(program);
     if (info.ok()) {
       if (info->state == ProcessState::kRunning) return true;
@@ -154,16 +320,7 @@ bool HttpOk::ShouldCheck() {
     }
     if (absl::StrContains(program, ':')) continue;  // `group:name` does not exist
     // A bare name that is not `name:name`: look for `name` in every group.
-    if (!all.has_value()) {
-      absl::StatusOr<std::vector<ProcessInfo>> fetched = deps_.client->GetAllProcessInfo();
-      if (!fetched.ok()) {
-        WriteLine(absl::StrCat("Exception retrieving process info ",
-                               RenderError(fetched.status()), ", not checking"),
-                  nullptr);
-        return false;
-      }
-      all = *std::move(fetched);
-    }
+    if (!fetch_all()) return false;
     for (const ProcessInfo& p : *all) {
       if (p.name == program && p.state == ProcessState::kRunning) return true;
     }
@@ -172,8 +329,11 @@ bool HttpOk::ShouldCheck() {
 }
 
 bool HttpOk::Selected(const ProcessInfo& process) const {
-  return Contains(options_.programs, process.name) ||
-         Contains(options_.programs, supervisor_rpc::MakeNamespec(process.group, process.name));
+  if (Contains(options_.programs, process.name) ||
+      Contains(options_.programs, supervisor_rpc::MakeNamespec(process.group, process.name))) {
+    return true;
+  }
+  return !IsSelf(process) && Contains(options_.programs, absl::StrCat(process.group, ":*"));
 }
 
 bool HttpOk::IsSelf(const ProcessInfo& process) const {
@@ -181,13 +341,41 @@ bool HttpOk::IsSelf(const ProcessInfo& process) const {
          process.group == options_.self_group;
 }
 
-void HttpOk::WriteLine(const std::string& line, std::vector<std::string>* messages) {
-  deps_.write_stderr(absl::StrCat(line, "\n"));
+void HttpOk::WriteLine(const std::string& text, std::vector<std::string>* messages) {
+  // Action lines (those that go into the mail) are marked in --dry-run.
+  const std::string line =
+      options_.dry_run && messages != nullptr ? absl::StrCat("[dry-run] ", text) : text;
+  if (options_.log_format == LogFormat::kJson) {
+    Log(reason_, line);
+  } else {
+    deps_.write_stderr(absl::StrCat(line, "\n"));
+  }
   if (messages != nullptr) messages->push_back(line);
 }
 
 void HttpOk::WriteReason(const std::string& subject, const std::string& msg) {
   WriteLine(absl::StrCat("Reason: ", subject, " (", FoldToOneLine(msg), ")"), nullptr);
+}
+
+bool HttpOk::SendMail(const std::string& subject, const std::string& body) {
+  if (options_.email.empty() || deps_.mailer == nullptr) return false;
+  mailer::Message message;
+  message.to = options_.email;
+  message.subject = subject;
+  message.body = body;
+  if (absl::Status sent = deps_.mailer->Send(message); !sent.ok()) {
+    WriteLine(absl::StrCat("Failed to send mail: ", Shown(FoldToOneLine(sent.message()))), nullptr);
+    return false;
+  }
+  // Upstream's dump, plus the newline it lacked: without it the next line
+  // written to stderr was glued to the last line of the mail.
+  const std::string dump = absl::StrCat("Mailed:\n\n", mailer::FormatMessage(message), "\n");
+  if (options_.log_format == LogFormat::kJson) {
+    Log(reason_, dump.substr(0, dump.size() - 1));
+  } else {
+    deps_.write_stderr(dump);
+  }
+  return true;
 }
 
 void HttpOk::Act(const std::string& subject, const std::string& msg) {
@@ -206,12 +394,17 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
   const auto account = [&waiting](const ProcessInfo& p) {
     RemoveFirst(&waiting, p.name);
     RemoveFirst(&waiting, supervisor_rpc::MakeNamespec(p.group, p.name));
+    RemoveFirst(&waiting, absl::StrCat(p.group, ":*"));
   };
+  int targets = 0;
+  int treated = 0;  // restarted or reported as upstream does (not skipped by the policy)
+  std::vector<std::string> gave_up;
   if (options_.any) {
     WriteLine("Restarting all running processes", &messages);
     for (const ProcessInfo& p : *all) {
       if (IsSelf(p)) continue;  // never stop httpok from inside its own RPC
-      Restart(p, &messages);
+      ++targets;
+      if (Restart(p, &messages, &gave_up)) ++treated;
       account(p);
     }
   } else {
@@ -219,7 +412,8 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
               &messages);
     for (const ProcessInfo& p : *all) {
       if (!Selected(p)) continue;
-      Restart(p, &messages);
+      ++targets;
+      if (Restart(p, &messages, &gave_up)) ++treated;
       account(p);
     }
   }
@@ -229,29 +423,62 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
               &messages);
   }
 
+  const bool all_skipped = targets > 0 && treated == 0;  // every one in grace or given up
+  const bool repeat = options_.notify_once && incident_mailed_;
+  std::string mail_subject = subject;
+  if (all_skipped && !gave_up.empty()) {
+    mail_subject = absl::StrCat(prefix_, shown_url_, ": gave up restarting ",
+                                absl::StrJoin(gave_up, ", "));
+  }
+  if (options_.dry_run) mail_subject = absl::StrCat("[dry-run] ", mail_subject);
+  const bool want_mail = !gave_up.empty() || (!all_skipped && !repeat);
   if (options_.email.empty() || deps_.mailer == nullptr) {
     WriteReason(subject, msg);
     return;
   }
-  mailer::Message message;
-  message.to = options_.email;
-  message.subject = subject;
-  message.body = absl::StrJoin(messages, "\n");
-  if (absl::Status sent = deps_.mailer->Send(message); !sent.ok()) {
-    WriteLine(absl::StrCat("Failed to send mail: ", FoldToOneLine(sent.message())), nullptr);
-    WriteReason(subject, msg);
+  if (!want_mail) {
+    Log(reason::kMail, repeat ? "mail not sent: --notify-once, this incident was mailed"
+                              : "mail not sent: no process was restarted");
     return;
   }
-  // Upstream's dump, plus the newline it lacked: without it the next line
-  // written to stderr was glued to the last line of the mail.
-  deps_.write_stderr(absl::StrCat("Mailed:\n\n", mailer::FormatMessage(message), "\n"));
+  if (SendMail(mail_subject, absl::StrJoin(messages, "\n"))) {
+    incident_mailed_ = true;
+  } else {
+    WriteReason(subject, msg);
+  }
 }
 
-void HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messages) {
+bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messages,
+                     std::vector<std::string>* gave_up) {
   const std::string namespec = supervisor_rpc::MakeNamespec(process.group, process.name);
-  if (process.state != ProcessState::kRunning) {
-    WriteLine(absl::StrCat(namespec, " not in RUNNING state, NOT restarting"), messages);
-    return;
+  const ProcessDecision decision = policy_.Decide(SnapshotOf(process), absl::Now());
+  switch (decision.kind) {
+    case ProcessDecision::Kind::kSkipNotRunning:
+      WriteLine(absl::StrCat(namespec, " not in RUNNING state, NOT restarting"), messages);
+      return true;
+    case ProcessDecision::Kind::kSkipInGrace:
+      WriteLine(absl::StrCat(namespec, " started ", process.now - process.start,
+                             "s ago, within --grace, NOT restarting"),
+                messages);
+      return false;
+    case ProcessDecision::Kind::kSkipBudgetSpent:
+      if (decision.first_time) {
+        WriteLine(absl::StrCat(namespec, " was restarted ", decision.restarts_in_window,
+                               " times within --restart-window, giving up until it recovers"),
+                  messages);
+        gave_up->push_back(namespec);
+      } else {
+        Log(reason_, absl::StrCat(namespec, " given up (restart budget spent), NOT restarting"),
+            {{"process", namespec}});
+      }
+      return false;
+    case ProcessDecision::Kind::kRestart:
+      break;
+  }
+  if (options_.dry_run) {
+    WriteLine(absl::StrCat(namespec, " is in RUNNING state, would restart"), messages);
+    policy_.RecordRestart(namespec, process.start, process.pid, absl::Now());
+    return true;
   }
   if (!options_.coredir.empty() && !options_.gcore_words.empty()) {
     absl::StatusOr<std::string> output =
@@ -266,6 +493,35 @@ void HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
     }
   }
   WriteLine(absl::StrCat(namespec, " is in RUNNING state, restarting"), messages);
+  restarted_ = true;
+  std::int64_t start_after = 0;
+  std::int64_t pid_after = 0;
+  if (options_.restart_timeout > absl::ZeroDuration()) {
+    // Without blocking supervisord: wait=false, then poll under deadlines.
+    RestartOptions restart;
+    restart.stop_timeout = options_.restart_timeout;
+    restart.start_timeout = options_.restart_timeout;
+    const RestartResult result = RestartProcess(*deps_.client, namespec, restart);
+    if (!result.stop.ok()) {
+      WriteLine(absl::StrCat("Failed to stop process ", namespec, ": ", RenderError(result.stop)),
+                messages);
+    }
+    if (!result.start.ok()) {
+      WriteLine(
+          absl::StrCat("Failed to start process ", namespec, ": ", RenderError(result.start)),
+          messages);
+    } else {
+      WriteLine(absl::StrCat(namespec, " restarted"), messages);
+      if (result.last_info.has_value()) {
+        start_after = result.last_info->start;
+        pid_after = result.last_info->pid;
+      }
+    }
+    policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
+    return true;
+  }
+  // Upstream's blocking calls (on this worker thread, so TICKs are still
+  // acknowledged meanwhile).
   if (absl::Status stopped = deps_.client->StopProcess(namespec, /*wait=*/true); !stopped.ok()) {
     WriteLine(absl::StrCat("Failed to stop process ", namespec, ": ", RenderError(stopped)),
               messages);
@@ -277,6 +533,16 @@ void HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
   } else {
     WriteLine(absl::StrCat(namespec, " restarted"), messages);
   }
+  // The budget needs the new start/pid to tell our restarts from others'
+  // (one more call, only with --max-restarts).
+  if (options_.policy.max_restarts > 0) {
+    if (absl::StatusOr<ProcessInfo> after = deps_.client->GetProcessInfo(namespec); after.ok()) {
+      start_after = after->start;
+      pid_after = after->pid;
+    }
+  }
+  policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
+  return true;
 }
 
 }  // namespace httpok

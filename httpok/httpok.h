@@ -32,22 +32,63 @@
 // rendered as their status message. The `Mailed:` dump ends with a newline
 // (upstream's did not, gluing the next stderr line to the mail's last line).
 //
+// Issue 7 (every default keeps the behaviour above):
+//   - the work of a TICK (gate, check, act, mail) runs on a RestartWorker
+//     thread: HandleEvent() returns OK at once, so supervisord never waits
+//     on a probe or a restart. A TICK arriving while that work runs is
+//     acknowledged and deferred: one more round runs right after the current
+//     one, except for a supervisord TICK (one with `when:`) that arrived
+//     while the round restarted something: that one is skipped with a `busy`
+//     line (a check right after a restart would judge a process that has
+//     just started). Further TICKs meanwhile are skipped with a `busy` line.
+//     TICKs without `when:` (as in upstream's tests) are always deferred.
+//     Drain() (and the destructor) waits for the work, so a run ended by
+//     EOF still writes every line. TICKs replayed after a stall are
+//     coalesced (tick_coalescer.h; TICKs without `when:` are never skipped).
+//     The restart RPCs stay upstream's (stopProcess/startProcess, wait=true)
+//     on the worker's own client, bounded by the RPC deadline.
+//   - RestartPolicy (restart_policy.h) decides: --failures/--successes,
+//     --grace, --max-restarts/--restart-window (a give-up mail once);
+//   - --dry-run: action lines prefixed `[dry-run] `, `<ns> is in RUNNING
+//     state, would restart`, the mail subject prefixed `[dry-run] `, no
+//     gcore, no stop/start;
+//   - `-p group:*` selects every process of the group (gate and act);
+//   - --not-body TEXT: a body containing TEXT is bad ("bad body returned");
+//   - --notify-once: the first act of an incident mails, later acts do not,
+//     the first good check after it mails `<prefix><url>: recovered`;
+//   - EventLog lines (timestamp + reason code) on stderr for httpok's own
+//     decisions (not acting yet, in grace, gave up, deferred/skipped TICKs,
+//     recovered, mail not sent); with --log-format also one line per failed
+//     check; with --log-format json every stderr line is a JSON object
+//     (action lines and the Mailed: dump as its `msg`).
+//   - credentials: the URL is shown through RedactUrl() (unchanged without
+//     userinfo), and the --user password never appears.
+//
 // Example:
 //
 //   HttpOk httpok(options, {&client, probe.get(), &mailer, FdWriter(STDERR_FILENO)});
 //   listener.Run([&](const protocol::Event& e) { return httpok.HandleEvent(e); });
+//   httpok.Drain();
 
 #ifndef SVL_HTTPOK_HTTPOK_H_
 #define SVL_HTTPOK_HTTPOK_H_
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "httpok/event_log.h"
 #include "httpok/http_probe.h"
 #include "httpok/options.h"
+#include "httpok/restart_policy.h"
+#include "httpok/restarter.h"
+#include "httpok/tick_coalescer.h"
 #include "mailer/mailer.h"
 #include "protocol/event.h"
 #include "supervisor_rpc/process_info.h"
@@ -66,34 +107,79 @@ using StderrWriter = std::function<void(absl::string_view)>;
 StderrWriter FdWriter(int fd);
 
 struct HttpOkDeps {
-  supervisor_rpc::SupervisorClient* client = nullptr;  // required
+  // Required; used only from the worker thread (one call at a time).
+  supervisor_rpc::SupervisorClient* client = nullptr;
   HttpProbe* probe = nullptr;                          // required
   mailer::Mailer* mailer = nullptr;  // required when options.email is set
-  StderrWriter write_stderr;         // required
+  StderrWriter write_stderr;         // required; called from both threads, whole lines
 };
 
 class HttpOk {
  public:
   // The pointers in `deps` must outlive the handler.
   HttpOk(HttpOkOptions options, HttpOkDeps deps);
+  // Drain()s.
+  ~HttpOk();
 
   // HandleEvent() handles one event and returns the result to send:
-  // always protocol::kResultOk.
+  // always protocol::kResultOk, at once (the work runs on the worker).
   std::string HandleEvent(const protocol::Event& event);
 
+  // Drain() waits until no work is running or deferred.
+  void Drain();
+
  private:
+  class WriterSink : public LogSink {
+   public:
+    explicit WriterSink(StderrWriter writer) : writer_(std::move(writer)) {}
+    void Write(absl::string_view line) override { writer_(line); }
+
+   private:
+    StderrWriter writer_;
+  };
+
+  // The work of one TICK and what follows it (worker thread).
+  void Work();
+  void RunCheck();
   // ShouldCheck() is the eager / not-eager gate.
   bool ShouldCheck();
   // Act() restarts the selected processes, reports and mails.
   void Act(const std::string& subject, const std::string& msg);
-  void Restart(const supervisor_rpc::ProcessInfo& process, std::vector<std::string>* messages);
+  // Restart() returns false when the policy skipped the process.
+  bool Restart(const supervisor_rpc::ProcessInfo& process, std::vector<std::string>* messages,
+               std::vector<std::string>* gave_up);
   bool Selected(const supervisor_rpc::ProcessInfo& process) const;
   bool IsSelf(const supervisor_rpc::ProcessInfo& process) const;
   void WriteLine(const std::string& line, std::vector<std::string>* messages);
   void WriteReason(const std::string& subject, const std::string& msg);
+  void Log(const std::string& reason, const std::string& msg,
+           std::vector<LogField> fields = {});
+  bool SendMail(const std::string& subject, const std::string& body);
+  std::string Shown(absl::string_view text) const;
 
   HttpOkOptions options_;
   HttpOkDeps deps_;
+  const std::string shown_url_;  // options_.url through RedactUrl()
+  const std::string prefix_;     // "httpok: " or "httpok [name]: "
+  WriterSink sink_;
+  EventLog log_;
+
+  // Main thread only.
+  TickCoalescer coalescer_;
+
+  // Worker thread only.
+  RestartPolicy policy_;
+  std::string reason_ = reason::kOk;  // of the current check
+  bool incident_open_ = false;  // a failed check since the last recovery
+  bool incident_mailed_ = false;  // --notify-once: the incident's mail went out
+  bool restarted_ = false;        // the current round stopped/started a process
+
+  absl::Mutex mu_;
+  bool in_progress_ ABSL_GUARDED_BY(mu_) = false;
+  bool pending_ ABSL_GUARDED_BY(mu_) = false;        // one TICK deferred
+  bool pending_dated_ ABSL_GUARDED_BY(mu_) = false;  // it had a when:
+  std::string pending_tick_ ABSL_GUARDED_BY(mu_);    // its event name
+  RestartWorker worker_;  // last: destroyed (drained) first
 };
 
 // ProbeOptionsFor() gives the probe settings the options ask for.
@@ -102,6 +188,9 @@ ProbeOptions ProbeOptionsFor(const HttpOkOptions& options);
 // Exposed for tests: the one-line form of a message, as in the Reason line
 // ("error contacting URL:\n\n text" -> "error contacting URL: text").
 std::string FoldToOneLine(absl::string_view text);
+
+// ParseTickWhen() reads `when:<int>` from a TICK payload; false without one.
+bool ParseTickWhen(absl::string_view payload, std::int64_t* when);
 
 }  // namespace httpok
 }  // namespace svl

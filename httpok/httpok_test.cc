@@ -72,7 +72,6 @@ class HttpOkTest : public ::testing::Test {
     client_ = std::make_unique<supervisor_rpc::SupervisorClient>(*transport_);
     options_.url = web_->Url("/bar");
     options_.timeout = absl::Seconds(5);
-    options_.codes = {200};
   }
 
   // Builds the handler from options_ and runs one event.
@@ -161,7 +160,7 @@ TEST_F(HttpOkTest, FixedBodyCheckWorks) {
 
 TEST_F(HttpOkTest, SeveralAcceptedCodes) {
   options_.programs = {"foo"};
-  options_.codes = {200, 201};
+  options_.codes = *ParseStatusSpec({"200", "201"});
   HttpResponse response;
   response.status = 201;
   response.reason = "Created";
@@ -294,6 +293,46 @@ TEST(FoldToOneLineTest, Folds) {
             "error contacting http://x/: timed out");
   EXPECT_EQ(FoldToOneLine("a\nb\n"), "a b");
   EXPECT_EQ(FoldToOneLine(""), "");
+}
+
+}  // namespace
+}  // namespace httpok
+}  // namespace svl
+
+namespace svl {
+namespace httpok {
+namespace {
+
+TEST(ParseTickWhenTest, ReadsWhenFromTheTickPayload) {
+  std::int64_t when = 0;
+  EXPECT_TRUE(ParseTickWhen("when:1732540000", &when));
+  EXPECT_EQ(when, 1732540000);
+  EXPECT_TRUE(ParseTickWhen("x:1 when:7\n", &when));
+  EXPECT_EQ(when, 7);
+  for (const char* payload : {"", "when:", "when:abc", "now:5", "when :5"}) {
+    EXPECT_FALSE(ParseTickWhen(payload, &when)) << payload;
+  }
+}
+
+TEST(ProbeOptionsForTest, CarriesEveryHttpOption) {
+  HttpOkOptions options;
+  options.url = "https://h/x";
+  options.method = "HEAD";
+  options.headers = {"A: b"};
+  options.user = "u:p";
+  options.max_redirects = 3;
+  options.connect_timeout = absl::Seconds(2);
+  options.client_cert = "c.pem";
+  options.client_key = "k.pem";
+  const ProbeOptions probe = ProbeOptionsFor(options);
+  EXPECT_EQ(probe.url, "https://h/x");
+  EXPECT_EQ(probe.method, "HEAD");
+  EXPECT_EQ(probe.headers, std::vector<std::string>{"A: b"});
+  EXPECT_EQ(probe.user, "u:p");
+  EXPECT_EQ(probe.max_redirects, 3);
+  EXPECT_EQ(probe.connect_timeout, absl::Seconds(2));
+  EXPECT_EQ(probe.client_cert, "c.pem");
+  EXPECT_EQ(probe.client_key, "k.pem");
 }
 
 }  // namespace

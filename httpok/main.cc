@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,7 @@
 #include "httpok/httpok.h"
 #include "httpok/options.h"
 #include "mailer/sendmail_mailer.h"
+#include "mailer/smtp_mailer.h"
 #include "protocol/listener.h"
 #include "supervisor_rpc/curl_transport.h"
 #include "supervisor_rpc/supervisor_client.h"
@@ -25,6 +27,25 @@ int Fail(absl::string_view message, bool with_usage, int code) {
   httpok::FdWriter(STDERR_FILENO)(absl::StrCat("httpok: ", message, "\n",
                                                with_usage ? httpok::HttpOkUsage() : ""));
   return code;
+}
+// The mail transport: SMTP with --smtp, else the -s command.
+absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> MakeMailer(
+    const httpok::HttpOkOptions& options) {
+  if (options.smtp.empty()) {
+    return std::make_unique<svl::mailer::SendmailMailer>(options.sendmail, absl::Seconds(30));
+  }
+  svl::mailer::SmtpConfig config;
+  config.url = options.smtp;
+  config.from = options.mail_from;
+  config.username = options.smtp_user;
+  config.password = options.smtp_password;
+  absl::StatusOr<std::unique_ptr<svl::mailer::SmtpMailer>> smtp =
+      svl::mailer::SmtpMailer::Create(config);
+  if (!smtp.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("option --smtp: ", httpok::RedactUrl(smtp.status().message())));
+  }
+  return std::unique_ptr<svl::mailer::Mailer>(*std::move(smtp));
 }
 std::string Env(const char* name) {
   const char* value = std::getenv(name);
@@ -55,12 +76,15 @@ int main(int argc, char* argv[]) {
   options->self_group = Env("SUPERVISOR_GROUP_NAME");
   options->self_name = Env("SUPERVISOR_PROCESS_NAME");
 
-  rpc::SupervisorClient client(**transport);
-  svl::mailer::SendmailMailer mailer(options->sendmail, absl::Seconds(30));
+  absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer = MakeMailer(*options);
+  if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
+
+  rpc::SupervisorClient client(**transport);  // used by the handler's worker thread only
   httpok::HttpOk handler(*std::move(options),
-                         {&client, probe->get(), &mailer, httpok::FdWriter(STDERR_FILENO)});
+                         {&client, probe->get(), mailer->get(), httpok::FdWriter(STDERR_FILENO)});
   svl::protocol::Listener listener(STDIN_FILENO, STDOUT_FILENO);
   absl::Status status = listener.Run(
       [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); });
+  handler.Drain();  // EOF: finish the check or restart in flight
   return status.ok() ? 0 : Fail(status.message(), false, 1);
 }

@@ -8,15 +8,32 @@
 // remain.
 //
 // Unlike upstream, every value is validated here, before the first READY:
-// `-t` must be a positive number of seconds (fractions allowed), `-c` an
-// integer 100-599, the URL an http:// or https:// URL, `-g` well-formed
+// `-t` must be a positive number of seconds (fractions allowed), `-c` codes,
+// lists or ranges within 100-599, the URL an http:// or https:// URL, `-g` well-formed
 // shell words. The error is one line naming the option.
 //
 // Upstream options: -p/--program (repeatable), -a/--any, -g/--gcore,
 // -d/--coredir, -t/--timeout, -c/--code (repeatable), -b/--body,
 // -s/--sendmail_program, -m/--email, -e/--eager, -E/--not-eager, -n/--name,
 // -h/--help. Additions (long only, never a new short letter): --insecure,
-// --cacert FILE, --retry-interval SECONDS, --version.
+// --cacert FILE, --retry-interval SECONDS, --version, and issue 7's
+// --failures N, --successes M, --grace SECONDS, --max-restarts N,
+// --restart-window SECONDS, --restart-timeout SECONDS, --dry-run, --method M, --header 'Name: value'
+// (repeatable), --user user:password, --not-body TEXT, --max-redirects N,
+// --connect-timeout SECONDS, --client-cert FILE, --client-key FILE,
+// --smtp URL, --mail-from ADDRESS, --smtp-user USER, --smtp-password
+// PASSWORD, --notify-once, --log-format text|json. `-c` takes lists and
+// ranges (status_spec.h).
+//
+// Abbreviations: a long option may be abbreviated to a prefix, as with
+// getopt. A prefix resolves to the option of the OLDEST generation it
+// abbreviates uniquely: upstream's options first, then the first additions
+// (--insecure, --cacert, --retry-interval, --version), then issue 7's. So
+// every abbreviation that was valid upstream keeps its meaning (`--not` is
+// still --not-eager although --not-body and --notify-once exist, `--he` is
+// still --help, `--s` --sendmail_program, `--g` --gcore), `--n` and `--e`
+// stay ambiguous, and a new option is reached by a prefix that no older
+// option has (`--not-b`, `--noti`, `--hea`, `--gr`).
 //
 // Example:
 //
@@ -33,6 +50,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "httpok/event_log.h"
+#include "httpok/restart_policy.h"
+#include "httpok/status_spec.h"
 
 namespace svl {
 namespace httpok {
@@ -52,7 +72,8 @@ struct HttpOkOptions {
   std::vector<std::string> gcore_words;  // -g split into argv words
   std::string coredir;                 // -d ("" : no gcore)
   absl::Duration timeout = absl::Seconds(10);  // -t, total deadline, > 0
-  std::vector<int> codes;              // -c, default {200}
+  std::vector<std::string> code_values;  // -c values as given
+  StatusSpec codes;                    // -c parsed; default {200}
   std::string body;                    // -b ("" : body not checked)
   std::string sendmail = kDefaultSendmail;  // -s, a shell command
   std::string email;                   // -m ("" : no mail)
@@ -63,6 +84,28 @@ struct HttpOkOptions {
   bool insecure = false;               // --insecure
   std::string cacert;                  // --cacert FILE
   absl::Duration retry_interval = absl::Seconds(10);  // --retry-interval, >= 0
+
+  // Issue 7. Every default keeps upstream's behaviour.
+  PolicyOptions policy;        // --failures --successes --grace --max-restarts --restart-window
+  // --restart-timeout: > 0 restarts with wait=false + polling (restarter.h),
+  // each phase under this deadline; 0 (default): upstream's wait=true calls.
+  absl::Duration restart_timeout = absl::ZeroDuration();
+  bool dry_run = false;        // --dry-run: say what would be done, stop/start nothing
+  std::string method = "GET";  // --method, an HTTP token
+  std::vector<std::string> headers;  // --header 'Name: value', in order
+  std::string user;            // --user user:password (basic auth)
+  std::string not_body;        // --not-body TEXT ("" : not checked)
+  long max_redirects = 0;      // --max-redirects, 0..50 (0: not followed)
+  absl::Duration connect_timeout = absl::ZeroDuration();  // --connect-timeout (0: none)
+  std::string client_cert;     // --client-cert FILE
+  std::string client_key;      // --client-key FILE (needs --client-cert)
+  std::string smtp;            // --smtp smtp://host[:port] or smtps://... ("" : sendmail)
+  std::string mail_from;       // --mail-from ADDRESS (required with --smtp)
+  std::string smtp_user;       // --smtp-user
+  std::string smtp_password;   // --smtp-password (needs --smtp-user)
+  bool notify_once = false;    // --notify-once
+  LogFormat log_format = LogFormat::kText;  // --log-format
+  bool log_format_given = false;            // --log-format was on the command line
 
   // Not from the command line: httpok's own names under supervisord
   // (SUPERVISOR_GROUP_NAME / SUPERVISOR_PROCESS_NAME), so that `-a` never
@@ -80,7 +123,9 @@ struct HttpOkOptions {
 //   "option -x not recognized", "option --e not a unique prefix",
 //   "option -t requires an argument", "option --any must not have an argument",
 //   "option -t: '0' is not a positive number of seconds",
-//   "option -c: '700' is not an HTTP status code (100-599)",
+//   "option -c: bad -c/--code value \"700\": 700 is outside 100-599",
+//   "option --failures: '0' is not an integer >= 1",
+//   "option --smtp needs --mail-from",
 //   "URL 'ftp://x/': Bad scheme ftp", "no URL given", "more than one URL given: ...".
 // `-h`/`--help` (or `--version`) anywhere among the options wins over every
 // error except a malformed command line (unknown option, missing value).

@@ -39,7 +39,8 @@ TEST(ParseHttpOkOptionsTest, Defaults) {
   EXPECT_THAT(o->gcore_words, ElementsAre("/usr/bin/gcore", "-o"));
   EXPECT_EQ(o->coredir, "");
   EXPECT_EQ(o->timeout, absl::Seconds(10));
-  EXPECT_THAT(o->codes, ElementsAre(200));
+  EXPECT_TRUE(o->code_values.empty());
+  EXPECT_EQ(o->codes.ToString(), "200");
   EXPECT_EQ(o->body, "");
   EXPECT_EQ(o->sendmail, "/usr/sbin/sendmail -t -i");
   EXPECT_EQ(o->email, "");
@@ -72,7 +73,8 @@ TEST(ParseHttpOkOptionsTest, EveryUpstreamOptionShortAndLong) {
     EXPECT_THAT(o->gcore_words, ElementsAre("gc", "-x"));
     EXPECT_EQ(o->coredir, "/cores");
     EXPECT_EQ(o->timeout, absl::Milliseconds(2500));
-    EXPECT_THAT(o->codes, ElementsAre(200, 201));
+    EXPECT_THAT(o->code_values, ElementsAre("200", "201"));
+    EXPECT_EQ(o->codes.ToString(), "200-201");
     EXPECT_EQ(o->body, "works");
     EXPECT_EQ(o->sendmail, "cat");
     EXPECT_EQ(o->email, "ops@x");
@@ -89,6 +91,120 @@ TEST(ParseHttpOkOptionsTest, NewLongOptions) {
   EXPECT_EQ(o->cacert, "/etc/ca.pem");
   EXPECT_EQ(o->retry_interval, absl::Milliseconds(250));
   ASSERT_THAT(Parse({"--retry-interval", "0", kUrl}).status(), IsOk());
+}
+
+TEST(ParseHttpOkOptionsTest, Issue7Defaults) {
+  absl::StatusOr<HttpOkOptions> o = Parse({kUrl});
+  ASSERT_THAT(o.status(), IsOk());
+  EXPECT_EQ(o->policy.failures, 1);
+  EXPECT_EQ(o->policy.successes, 1);
+  EXPECT_EQ(o->policy.grace, absl::ZeroDuration());
+  EXPECT_EQ(o->policy.max_restarts, 0);
+  EXPECT_EQ(o->policy.restart_window, absl::ZeroDuration());
+  EXPECT_FALSE(o->dry_run);
+  EXPECT_EQ(o->method, "GET");
+  EXPECT_TRUE(o->headers.empty());
+  EXPECT_EQ(o->user, "");
+  EXPECT_EQ(o->not_body, "");
+  EXPECT_EQ(o->max_redirects, 0);
+  EXPECT_EQ(o->connect_timeout, absl::ZeroDuration());
+  EXPECT_EQ(o->client_cert, "");
+  EXPECT_EQ(o->client_key, "");
+  EXPECT_EQ(o->smtp, "");
+  EXPECT_EQ(o->mail_from, "");
+  EXPECT_FALSE(o->notify_once);
+  EXPECT_EQ(o->log_format, LogFormat::kText);
+  EXPECT_FALSE(o->log_format_given);
+  EXPECT_EQ(o->restart_timeout, absl::ZeroDuration());
+}
+
+TEST(ParseHttpOkOptionsTest, Issue7Options) {
+  absl::StatusOr<HttpOkOptions> o = Parse(
+      {"--failures", "3", "--successes=2", "--grace", "30.5", "--max-restarts", "4",
+       "--restart-window", "3600", "--dry-run", "--method", "HEAD", "--header", "Host: a.example",
+       "--header=X-Probe: 1", "--user", "ops:s3cret", "--not-body", "ERROR", "--max-redirects",
+       "5", "--connect-timeout", "0.5", "--client-cert", "c.pem", "--client-key", "k.pem",
+       "--smtp", "smtps://mail:465", "--mail-from", "httpok@h", "--smtp-user", "u",
+       "--smtp-password", "p", "--notify-once", "--log-format", "json", "--restart-timeout", "90", "-c", "200-399,401",
+       "-c", "503", "-p", "web:*", kUrl});
+  ASSERT_THAT(o.status(), IsOk());
+  EXPECT_EQ(o->policy.failures, 3);
+  EXPECT_EQ(o->policy.successes, 2);
+  EXPECT_EQ(o->policy.grace, absl::Milliseconds(30500));
+  EXPECT_EQ(o->policy.max_restarts, 4);
+  EXPECT_EQ(o->policy.restart_window, absl::Hours(1));
+  EXPECT_TRUE(o->dry_run);
+  EXPECT_EQ(o->method, "HEAD");
+  EXPECT_THAT(o->headers, ElementsAre("Host: a.example", "X-Probe: 1"));
+  EXPECT_EQ(o->user, "ops:s3cret");
+  EXPECT_EQ(o->not_body, "ERROR");
+  EXPECT_EQ(o->max_redirects, 5);
+  EXPECT_EQ(o->connect_timeout, absl::Milliseconds(500));
+  EXPECT_EQ(o->client_cert, "c.pem");
+  EXPECT_EQ(o->client_key, "k.pem");
+  EXPECT_EQ(o->smtp, "smtps://mail:465");
+  EXPECT_EQ(o->mail_from, "httpok@h");
+  EXPECT_EQ(o->smtp_user, "u");
+  EXPECT_EQ(o->smtp_password, "p");
+  EXPECT_TRUE(o->notify_once);
+  EXPECT_EQ(o->log_format, LogFormat::kJson);
+  EXPECT_TRUE(o->log_format_given);
+  EXPECT_EQ(o->restart_timeout, absl::Seconds(90));
+  EXPECT_EQ(o->codes.ToString(), "200-399,401,503");
+  EXPECT_TRUE(o->codes.Matches(302));
+  EXPECT_FALSE(o->codes.Matches(404));
+  EXPECT_THAT(o->programs, ElementsAre("web:*"));
+}
+
+// A value that looks like an option is still a value (the pre-pass follows
+// getopt: a value-taking option consumes the next element).
+TEST(ParseHttpOkOptionsTest, ValuesThatLookLikeOptions) {
+  absl::StatusOr<HttpOkOptions> o =
+      Parse({"--not-body", "--not", "-b", "--e", "-pt", "--header", "--x: y", kUrl});
+  ASSERT_THAT(o.status(), IsOk());
+  EXPECT_EQ(o->not_body, "--not");
+  EXPECT_EQ(o->body, "--e");
+  EXPECT_THAT(o->programs, ElementsAre("t"));
+  EXPECT_THAT(o->headers, ElementsAre("--x: y"));
+  EXPECT_TRUE(o->eager);
+}
+
+// Abbreviations resolve to the oldest option they abbreviate uniquely.
+TEST(ParseHttpOkOptionsTest, NewOptionsByTheirOwnPrefixes) {
+  absl::StatusOr<HttpOkOptions> o = Parse({"--not-b", "x", "--noti", "--hea", "A: b", "--gr", "5",
+                                           "--d", "--su", "2", "--fa", "2", "--u", "a:b",
+                                           "--l", "json", "--r", "1", "--me", "PUT", kUrl});
+  ASSERT_THAT(o.status(), IsOk());
+  EXPECT_EQ(o->not_body, "x");
+  EXPECT_TRUE(o->notify_once);
+  EXPECT_THAT(o->headers, ElementsAre("A: b"));
+  EXPECT_EQ(o->policy.grace, absl::Seconds(5));
+  EXPECT_TRUE(o->dry_run);
+  EXPECT_EQ(o->policy.successes, 2);
+  EXPECT_EQ(o->policy.failures, 2);
+  EXPECT_EQ(o->user, "a:b");
+  EXPECT_EQ(o->log_format, LogFormat::kJson);
+  EXPECT_EQ(o->retry_interval, absl::Seconds(1));  // --r: the older --retry-interval
+  EXPECT_EQ(o->method, "PUT");
+  EXPECT_TRUE(o->eager);
+  // Upstream's own abbreviations next to the new options that share them.
+  o = Parse({"--not", "--he", "--s", "cat", "--g", "gc", kUrl});
+  ASSERT_THAT(o.status(), IsOk());
+  EXPECT_FALSE(o->eager);
+  EXPECT_TRUE(o->help);
+  EXPECT_EQ(o->sendmail, "cat");
+  EXPECT_EQ(o->gcore, "gc");
+  EXPECT_EQ(o->not_body, "");
+  EXPECT_TRUE(o->headers.empty());
+}
+
+TEST(ParseHttpOkOptionsTest, UserPasswordNeverInErrors) {
+  absl::StatusOr<HttpOkOptions> o = Parse({"--user", "s3cret\n", "--smtp", "ftp://u:pw@m", kUrl});
+  ASSERT_FALSE(o.ok());
+  EXPECT_THAT(std::string(o.status().message()), ::testing::Not(HasSubstr("s3cret")));
+  o = Parse({"--smtp", "ftp://u:pw@m", kUrl});
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.status().message(), "option --smtp: 'ftp://***@m' is not an smtp:// or smtps:// URL");
 }
 
 TEST(ParseHttpOkOptionsTest, ClusteredShortOptionsAndLastWins) {
@@ -141,7 +257,7 @@ TEST(ParseHttpOkOptionsTest, UpstreamUniquePrefixesStayUnique) {
       if (option.name == "program") { EXPECT_THAT(o->programs, ElementsAre("1")); }
       if (option.name == "any") { EXPECT_TRUE(o->any); }
       if (option.name == "timeout") { EXPECT_EQ(o->timeout, absl::Seconds(1)); }
-      if (option.name == "code") { EXPECT_THAT(o->codes, ElementsAre(201)); }
+      if (option.name == "code") { EXPECT_EQ(o->codes.ToString(), "201"); }
       if (option.name == "body") { EXPECT_EQ(o->body, "1"); }
       if (option.name == "sendmail_program") { EXPECT_EQ(o->sendmail, "1"); }
       if (option.name == "email") { EXPECT_EQ(o->email, "1"); }
@@ -197,9 +313,48 @@ TEST(ParseHttpOkOptionsTest, ErrorsNameTheProblem) {
       {{"-t", "nan", kUrl}, "option -t: 'nan' is not a positive number of seconds"},
       {{"-t", "inf", kUrl}, "option -t: 'inf' is not a positive number of seconds"},
       {{"--timeout=", kUrl}, "option --timeout: '' is not a positive number of seconds"},
-      {{"-c", "700", kUrl}, "option -c: '700' is not an HTTP status code (100-599)"},
-      {{"-c", "99", kUrl}, "option -c: '99' is not an HTTP status code (100-599)"},
-      {{"--code", "2OO", kUrl}, "option --code: '2OO' is not an HTTP status code (100-599)"},
+      {{"-c", "700", kUrl}, "option -c: bad -c/--code value \"700\": 700 is outside 100-599"},
+      {{"-c", "99", kUrl}, "option -c: bad -c/--code value \"99\": 99 is outside 100-599"},
+      {{"--code", "2OO", kUrl},
+       "option --code: bad -c/--code value \"2OO\": \"2OO\" is not a status code"},
+      {{"--cod", "399-200", kUrl},
+       "option --cod: bad -c/--code value \"399-200\": range 399-200 is reversed"},
+      {{"--failures", "0", kUrl}, "option --failures: '0' is not an integer >= 1"},
+      {{"--successes=x", kUrl}, "option --successes: 'x' is not an integer >= 1"},
+      {{"--grace", "-1", kUrl}, "option --grace: '-1' is not a number of seconds >= 0"},
+      {{"--max-restarts", "-2", kUrl}, "option --max-restarts: '-2' is not an integer >= 0"},
+      {{"--max-restarts", "3", kUrl}, "--restart-window must be positive with --max-restarts"},
+      {{"--restart-window", "60", kUrl}, "option --restart-window needs --max-restarts"},
+      {{"--restart-window", "0", kUrl},
+       "option --restart-window: '0' is not a positive number of seconds"},
+      {{"--method", "GE T", kUrl}, "option --method: 'GE T' is not an HTTP method"},
+      {{"--header", "NoColon", kUrl}, "option --header: 'NoColon' is not a header 'Name: value'"},
+      {{"--header", "Bad Name: x", kUrl},
+       "option --header: 'Bad Name: x' is not a header 'Name: value'"},
+      {{"--user", "secretonly", kUrl}, "option --user: expected user:password"},
+      {{"--not-body=", kUrl}, "option --not-body: empty text"},
+      {{"--max-redirects", "51", kUrl},
+       "option --max-redirects: '51' is not an integer >= 0 and <= 50"},
+      {{"--connect-timeout", "0", kUrl},
+       "option --connect-timeout: '0' is not a positive number of seconds"},
+      {{"--client-cert=", kUrl}, "option --client-cert: empty file name"},
+      {{"--client-key", "k.pem", kUrl}, "option --client-key needs --client-cert"},
+      {{"--smtp", "http://mail", kUrl},
+       "option --smtp: 'http://mail' is not an smtp:// or smtps:// URL"},
+      {{"--smtp", "smtp://u:pw@mail", kUrl}, "option --smtp needs --mail-from"},
+      {{"--mail-from", "a@b", kUrl},
+       "options --mail-from, --smtp-user and --smtp-password need --smtp"},
+      {{"--smtp", "smtp://mail", "--mail-from", "a@b", "--smtp-password", "x", kUrl},
+       "option --smtp-password needs --smtp-user"},
+      {{"--log-format", "xml", kUrl}, "option --log-format: 'xml' is not text or json"},
+      {{"--m", "x", kUrl}, "option --m not a unique prefix"},
+      {{"--cl", "x", kUrl}, "option --cl not a unique prefix"},
+      {{"--restart-timeout", "0", kUrl},
+       "option --restart-timeout: '0' is not a positive number of seconds"},
+      {{"--rest", "1", kUrl}, "option --rest not a unique prefix"},
+      {{"--dry-run=1", kUrl}, "option --dry-run must not have an argument"},
+      {{"--failures"}, "option --failures requires an argument"},
+      {{"--fail"}, "option --fail requires an argument"},
       {{"--retry-interval", "-1", kUrl},
        "option --retry-interval: '-1' is not a number of seconds >= 0"},
       {{"--cacert=", kUrl}, "option --cacert: empty file name"},
@@ -252,7 +407,12 @@ TEST(HttpOkUsageTest, MentionsEveryOption) {
   for (const char* option : {"--program", "--any", "--gcore", "--coredir", "--timeout", "--code",
                              "--body", "--sendmail_program", "--email", "--eager",
                              "--not-eager", "--name", "--help", "--insecure", "--cacert",
-                             "--retry-interval", "--version"}) {
+                             "--retry-interval", "--version", "--failures", "--successes",
+                             "--grace", "--max-restarts", "--restart-window", "--dry-run",
+                             "--method", "--header", "--user", "--not-body", "--max-redirects",
+                             "--connect-timeout", "--client-cert", "--client-key", "--smtp",
+                             "--mail-from", "--smtp-user", "--smtp-password", "--notify-once",
+                             "--log-format", "--restart-timeout", "GROUP:*"}) {
     EXPECT_THAT(std::string(HttpOkUsage()), HasSubstr(option));
   }
 }

@@ -106,5 +106,126 @@ absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
   return result;
 }
 
+absl::StatusOr<std::unique_ptr<HttpOkSession>> HttpOkSession::Start(
+    const std::vector<std::string>& args,
+    const std::vector<std::pair<std::string, std::string>>& env) {
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    return absl::ErrnoToStatus(errno, "pipe2");
+  }
+  const std::string binary = HttpOkBinary();
+  std::vector<std::string> argv_storage = {binary};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<std::string> env_storage = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+  for (const auto& [key, value] : env) env_storage.push_back(absl::StrCat(key, "=", value));
+  std::vector<char*> argv, envp;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  for (std::string& e : env_storage) envp.push_back(e.data());
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  const pid_t pid = fork();
+  if (pid < 0) return absl::ErrnoToStatus(errno, "fork");
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    execve(binary.c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  auto session = std::unique_ptr<HttpOkSession>(new HttpOkSession);
+  session->pid_ = pid;
+  session->in_ = in[1];
+  session->out_fd_ = out[0];
+  session->err_fd_ = err[0];
+  return session;
+}
+
+HttpOkSession::~HttpOkSession() {
+  if (in_ >= 0) close(in_);
+  if (out_fd_ >= 0) close(out_fd_);
+  if (err_fd_ >= 0) close(err_fd_);
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+bool HttpOkSession::Pump(absl::Duration wait) {
+  if (out_fd_ < 0 && err_fd_ < 0) return false;
+  pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
+  const int ready = poll(fds, 2, static_cast<int>(absl::ToInt64Milliseconds(wait)) + 1);
+  if (ready <= 0) return true;
+  char buffer[4096];
+  for (int i = 0; i < 2; ++i) {
+    if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+    const ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
+    if (n > 0) {
+      (i == 0 ? out_ : err_).append(buffer, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      close(fds[i].fd);
+      (i == 0 ? out_fd_ : err_fd_) = -1;
+    }
+  }
+  return true;
+}
+
+namespace {
+int Count(const std::string& text, absl::string_view needle) {
+  int count = 0;
+  for (size_t at = text.find(needle.data(), 0, needle.size()); at != std::string::npos;
+       at = text.find(needle.data(), at + needle.size(), needle.size())) {
+    ++count;
+  }
+  return count;
+}
+}  // namespace
+
+bool HttpOkSession::Send(absl::string_view event, absl::Duration timeout) {
+  for (absl::string_view rest = event; !rest.empty();) {
+    const ssize_t n = write(in_, rest.data(), rest.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+  ++acks_;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (Count(out_, "RESULT 2\nOKREADY\n") < acks_) {
+    if (absl::Now() > deadline || !Pump(absl::Milliseconds(100))) return false;
+  }
+  return true;
+}
+
+bool HttpOkSession::WaitForStderr(absl::string_view needle, int count, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (Count(err_, needle) < count) {
+    if (absl::Now() > deadline || !Pump(absl::Milliseconds(100))) return false;
+  }
+  return true;
+}
+
+RunResult HttpOkSession::Finish(absl::Duration timeout) {
+  if (in_ >= 0) close(in_);
+  in_ = -1;
+  const absl::Time deadline = absl::Now() + timeout;
+  while ((out_fd_ >= 0 || err_fd_ >= 0) && absl::Now() < deadline) Pump(absl::Milliseconds(100));
+  RunResult result;
+  if (out_fd_ >= 0 || err_fd_ >= 0) kill(pid_, SIGKILL);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = out_;
+  result.err = err_;
+  return result;
+}
+
 }  // namespace testing
 }  // namespace svl

@@ -13,6 +13,9 @@
 #ifndef SVL_TESTS_HTTPOK_HTTPOK_RUNNER_H_
 #define SVL_TESTS_HTTPOK_HTTPOK_RUNNER_H_
 
+#include <sys/types.h>
+
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +44,50 @@ absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
                                     const std::vector<std::pair<std::string, std::string>>& env,
                                     absl::string_view input,
                                     absl::Duration timeout = absl::Seconds(60));
+
+// HttpOkSession runs the httpok binary interactively: one event at a time,
+// so a test can wait for the effect of each TICK before sending the next.
+//
+//   auto session = HttpOkSession::Start({"-p", "a", url}, {{"SUPERVISOR_SERVER_URL", u}});
+//   (*session)->Send("eventname:TICK_5 len:0\n");   // returns once acknowledged
+//   (*session)->WaitForStderr("a restarted\n", 1);
+//   RunResult r = (*session)->Finish();              // EOF, then everything it wrote
+class HttpOkSession {
+ public:
+  static absl::StatusOr<std::unique_ptr<HttpOkSession>> Start(
+      const std::vector<std::string>& args,
+      const std::vector<std::pair<std::string, std::string>>& env);
+  ~HttpOkSession();  // kills the child if Finish() was not called
+
+  // Send() writes one event and waits (up to `timeout`) for its
+  // "RESULT 2\nOKREADY\n". False on timeout or EOF.
+  bool Send(absl::string_view event, absl::Duration timeout = absl::Seconds(30));
+
+  // WaitForStderr() waits until `needle` occurs at least `count` times on
+  // stderr. False on timeout.
+  bool WaitForStderr(absl::string_view needle, int count = 1,
+                     absl::Duration timeout = absl::Seconds(30));
+
+  // What was read so far.
+  const std::string& out() const { return out_; }
+  const std::string& err() const { return err_; }
+
+  // Finish() closes stdin and collects the rest until the child exits.
+  RunResult Finish(absl::Duration timeout = absl::Seconds(60));
+
+ private:
+  HttpOkSession() = default;
+  // Pump() reads what is available, waiting up to `wait`; false at EOF of both.
+  bool Pump(absl::Duration wait);
+
+  pid_t pid_ = -1;
+  int in_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  std::string out_;
+  std::string err_;
+  int acks_ = 0;
+};
 
 }  // namespace testing
 }  // namespace svl
