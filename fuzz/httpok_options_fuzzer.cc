@@ -6,7 +6,7 @@
 //     getopt's global state on every call);
 //   - an accepted command line without -h/--version has a URL that
 //     ValidateProbeUrl() accepts, a timeout > 0, a retry interval >= 0 and
-//     every -c code in 100-599.
+//     every -c range within 100-599.
 
 #include <cstddef>
 #include <cstdint>
@@ -30,7 +30,7 @@ constexpr std::size_t kMaxInput = 4096;
 bool Same(const HttpOkOptions& a, const HttpOkOptions& b) {
   return a.help == b.help && a.version == b.version && a.programs == b.programs &&
          a.any == b.any && a.gcore == b.gcore && a.gcore_words == b.gcore_words &&
-         a.coredir == b.coredir && a.timeout == b.timeout && a.codes == b.codes &&
+         a.coredir == b.coredir && a.timeout == b.timeout && a.codes.ranges() == b.codes.ranges() &&
          a.body == b.body && a.sendmail == b.sendmail && a.email == b.email &&
          a.eager == b.eager && a.name == b.name && a.url == b.url && a.insecure == b.insecure &&
          a.cacert == b.cacert && a.retry_interval == b.retry_interval;
@@ -66,8 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       first->retry_interval < absl::ZeroDuration()) {
     std::abort();
   }
-  for (int code : first->codes) {
-    if (code < 100 || code > 599) std::abort();
+  for (const svl::httpok::StatusRange& range : first->codes.ranges()) {
+    if (range.low < 100 || range.high > 599 || range.low > range.high) std::abort();
   }
   return 0;
 }
