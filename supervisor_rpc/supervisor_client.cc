@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "supervisor_rpc/fault.h"
 #include "supervisor_rpc/process_info.h"
+#include "supervisor_rpc/process_info_list_decoder.h"
 #include "supervisor_rpc/xmlrpc_codec.h"
 #include "supervisor_rpc/xmlrpc_value.h"
 
@@ -90,19 +91,13 @@ absl::StatusOr<XmlRpcValue> SupervisorClient::Call(absl::string_view method,
 
 absl::StatusOr<std::vector<ProcessInfo>> SupervisorClient::GetAllProcessInfo() {
   constexpr absl::string_view kMethod = "supervisor.getAllProcessInfo";
-  absl::StatusOr<XmlRpcValue> result = Call(kMethod, {});
-  if (!result.ok()) return result.status();
-  if (result->type() != XmlRpcValue::Type::kArray) {
-    return absl::InvalidArgumentError(absl::StrCat(kMethod, ": supervisord returned no array"));
-  }
-  std::vector<ProcessInfo> out;
-  out.reserve(result->array().size());
-  for (const XmlRpcValue& item : result->array()) {
-    absl::StatusOr<ProcessInfo> info = ProcessInfoFromValue(item);
-    if (!info.ok()) return InMethod(kMethod, info.status());
-    out.push_back(*std::move(info));
-  }
-  return out;
+  absl::StatusOr<std::string> body = transport_.Post(EncodeMethodCall(kMethod, {}));
+  if (!body.ok()) return body.status();
+  // Straight into ProcessInfo, without an XmlRpcValue tree; the same results
+  // as Call() + ProcessInfoListFromValue() (process_info_list_decoder.h).
+  absl::StatusOr<std::vector<ProcessInfo>> infos = DecodeProcessInfoListResponse(*body);
+  if (!infos.ok()) return InMethod(kMethod, infos.status());
+  return infos;
 }
 
 absl::StatusOr<ProcessInfo> SupervisorClient::GetProcessInfo(absl::string_view namespec) {

@@ -11,6 +11,7 @@
 #include "supervisor_rpc/testdata_reader.h"
 #include "supervisor_rpc/transport.h"
 #include "supervisor_rpc/xmlrpc_codec.h"
+#include "supervisor_rpc/xmlrpc_value.h"
 #include "tests/testing/status_matchers.h"
 
 namespace svl {
@@ -141,6 +142,34 @@ TEST(SupervisorClientTest, TransportErrorPassesThrough) {
   SupervisorClient client(transport);
   EXPECT_THAT(client.GetAllProcessInfo(),
               StatusIs(absl::StatusCode::kUnavailable, "XML-RPC call to unix:///x: refused"));
+}
+
+// GetAllProcessInfo decodes with the direct decoder; its errors are those of
+// Call() + ProcessInfoFromValue(): faults untouched, the rest prefixed.
+TEST(SupervisorClientTest, GetAllProcessInfoErrors) {
+  {
+    const std::string body = ReadTestdata("fault_bad_name.xml");
+    ReplayTransport transport(body);
+    SupervisorClient client(transport);
+    const absl::Status status = client.GetAllProcessInfo().status();
+    EXPECT_EQ(status, DecodeMethodResponse(body).status());
+    ASSERT_TRUE(FaultFromStatus(status).has_value());
+  }
+  {
+    ReplayTransport transport("<methodResponse>");
+    SupervisorClient client(transport);
+    EXPECT_THAT(client.GetAllProcessInfo(),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("supervisor.getAllProcessInfo: malformed XML")));
+  }
+  {
+    ReplayTransport transport(EncodeMethodResponse(
+        XmlRpcValue::Array({XmlRpcValue::Struct({{"name", XmlRpcValue::String("x")}})})));
+    SupervisorClient client(transport);
+    EXPECT_THAT(client.GetAllProcessInfo(),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         "supervisor.getAllProcessInfo: process info has no 'group' member"));
+  }
 }
 
 TEST(SupervisorClientTest, UnexpectedResultShapes) {

@@ -3,8 +3,10 @@
 //
 //   bazel run -c opt //supervisor_rpc:xmlrpc_benchmark
 //
-// BM_DecodeGetAllProcessInfo is the whole path httpok runs per TICK (what
-// SupervisorClient::GetAllProcessInfo does after the transport);
+// BM_DirectGetAllProcessInfo is the whole path httpok runs per TICK (what
+// SupervisorClient::GetAllProcessInfo does after the transport: the direct
+// decoder of process_info_list_decoder.h); BM_DecodeGetAllProcessInfo the
+// general path it replaced (XmlRpcValue tree, then ProcessInfoFromValue);
 // BM_DecodeMethodResponse the streaming decoder alone; the Reference*
 // benchmarks the tinyxml2 decoder kept as test oracle, and
 // BM_TinyXml2ParseOnly tinyxml2's DOM parse alone, for comparison.
@@ -23,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
 #include "supervisor_rpc/process_info.h"
+#include "supervisor_rpc/process_info_list_decoder.h"
 #include "supervisor_rpc/xml_pull_parser.h"
 #include "supervisor_rpc/xmlrpc_codec.h"
 #include "supervisor_rpc/xmlrpc_reference_decoder.h"
@@ -108,6 +111,19 @@ void BM_DecodeGetAllProcessInfo(benchmark::State& state) {
   DecodeProcessInfos(state, &DecodeMethodResponse);
 }
 BENCHMARK(BM_DecodeGetAllProcessInfo)->Unit(benchmark::kMillisecond);
+
+void BM_DirectGetAllProcessInfo(benchmark::State& state) {
+  const std::string& body = Body();
+  std::vector<ProcessInfo> direct;
+  if (!DecodeProcessInfoListDirect(body, &direct)) std::abort();  // no silent fallback
+  for (auto _ : state) {
+    absl::StatusOr<std::vector<ProcessInfo>> infos = DecodeProcessInfoListResponse(body);
+    if (!infos.ok() || infos->size() != kProcesses) std::abort();
+    benchmark::DoNotOptimize(infos->data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
+}
+BENCHMARK(BM_DirectGetAllProcessInfo)->Unit(benchmark::kMillisecond);
 
 void BM_DecodeMethodResponse(benchmark::State& state) { DecodeOnly(state, &DecodeMethodResponse); }
 BENCHMARK(BM_DecodeMethodResponse)->Unit(benchmark::kMillisecond);
