@@ -123,7 +123,12 @@ absl::StatusOr<ProcessInfo> ProcessInfoFromValue(const XmlRpcValue& value) {
   // The codec only yields int32 values, so these narrowings are exact.
   info.state_code = static_cast<int>(state);
   info.exitstatus = static_cast<int>(exitstatus);
-  switch (static_cast<ProcessState>(info.state_code)) {
+  info.state = ProcessStateFromCode(info.state_code);
+  return info;
+}
+
+ProcessState ProcessStateFromCode(int code) {
+  switch (static_cast<ProcessState>(code)) {
     case ProcessState::kStopped:
     case ProcessState::kStarting:
     case ProcessState::kRunning:
@@ -132,12 +137,9 @@ absl::StatusOr<ProcessInfo> ProcessInfoFromValue(const XmlRpcValue& value) {
     case ProcessState::kExited:
     case ProcessState::kFatal:
     case ProcessState::kUnknown:
-      info.state = static_cast<ProcessState>(info.state_code);
-      break;
-    default:
-      info.state = ProcessState::kUnknown;
+      return static_cast<ProcessState>(code);
   }
-  return info;
+  return ProcessState::kUnknown;
 }
 
 std::string MakeNamespec(absl::string_view group, absl::string_view name) {

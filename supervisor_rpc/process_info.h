@@ -35,6 +35,9 @@ enum class ProcessState : int {
 
 // ProcessStateName() gives "RUNNING" etc.; "UNKNOWN" for unlisted values.
 absl::string_view ProcessStateName(ProcessState state);
+// ProcessStateFromCode() maps supervisord's `state` int to a ProcessState;
+// codes it does not know become kUnknown.
+ProcessState ProcessStateFromCode(int code);
 bool IsRunningState(ProcessState state);  // RUNNING, BACKOFF, STARTING
 bool IsStoppedState(ProcessState state);  // STOPPED, EXITED, FATAL, UNKNOWN
 

@@ -124,21 +124,6 @@ unsigned SeenBit(Field field) {
   }
 }
 
-ProcessState StateOf(int code) {
-  switch (static_cast<ProcessState>(code)) {
-    case ProcessState::kStopped:
-    case ProcessState::kStarting:
-    case ProcessState::kRunning:
-    case ProcessState::kBackoff:
-    case ProcessState::kStopping:
-    case ProcessState::kExited:
-    case ProcessState::kFatal:
-    case ProcessState::kUnknown:
-      return static_cast<ProcessState>(code);
-  }
-  return ProcessState::kUnknown;
-}
-
 // The direct decoder. It walks the token stream as xmlrpc_decoder.cc does,
 // with the same acceptance rules at every step it takes, and every method
 // returns false ("decline") at the first thing it does not handle, which
@@ -245,7 +230,7 @@ bool DirectDecoder::DecodeProcess(ProcessInfo* info) {
   }
   if (!NoMoreChildren()) return false;  // </value>
   if ((seen & kSeenRequired) != kSeenRequired) return false;
-  info->state = StateOf(info->state_code);
+  info->state = ProcessStateFromCode(info->state_code);
   return true;
 }
 

@@ -125,6 +125,15 @@ TEST(ProcessStateTest, NamesAndGroups) {
   EXPECT_FALSE(IsStoppedState(ProcessState::kStopping));
 }
 
+TEST(ProcessStateTest, FromCodeKeepsKnownCodesAndMapsOthersToUnknown) {
+  EXPECT_EQ(ProcessStateFromCode(0), ProcessState::kStopped);
+  EXPECT_EQ(ProcessStateFromCode(20), ProcessState::kRunning);
+  EXPECT_EQ(ProcessStateFromCode(200), ProcessState::kFatal);
+  EXPECT_EQ(ProcessStateFromCode(1000), ProcessState::kUnknown);
+  EXPECT_EQ(ProcessStateFromCode(7), ProcessState::kUnknown);
+  EXPECT_EQ(ProcessStateFromCode(-1), ProcessState::kUnknown);
+}
+
 TEST(NamespecTest, MakeNamespec) {
   EXPECT_EQ(MakeNamespec("foo", "foo"), "foo");
   EXPECT_EQ(MakeNamespec("baz", "baz_01"), "baz:baz_01");
