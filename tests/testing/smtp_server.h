@@ -1,0 +1,76 @@
+// File: tests/testing/smtp_server.h
+// A real SMTP server for tests: Debian's aiosmtpd on 127.0.0.1:<free port>
+// with a handler that records every delivery to a file.
+//
+// Example:
+//   absl::StatusOr<std::unique_ptr<SmtpServer>> smtp = SmtpServer::Start();
+//   ASSERT_TRUE(smtp.ok()) << smtp.status();
+//   ... deliver to (*smtp)->url() ...
+//   std::vector<std::string> received = (*smtp)->Received();
+//
+// Each recorded delivery is "MAIL FROM:<from>\n", one "RCPT TO:<rcpt>\n" per
+// accepted recipient, a blank line "\n", then the raw DATA bytes exactly as
+// aiosmtpd received them (CRLF line ends, dot-unstuffed). Recipients whose
+// address starts with "reject-" are refused with
+// "550 5.1.1 <addr>: Recipient address rejected".
+
+#ifndef SVL_TESTS_TESTING_SMTP_SERVER_H_
+#define SVL_TESTS_TESTING_SMTP_SERVER_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace svl {
+namespace testing {
+
+struct SmtpServerOptions {
+  // With `starttls`, Start() makes a fresh self-signed certificate for
+  // 127.0.0.1 (cert_path()) and the server then requires STARTTLS.
+  bool starttls = false;
+};
+
+class SmtpServer {
+ public:
+  // Start() runs `/usr/bin/python3 -m aiosmtpd` in a fresh MakeTestDir()
+  // directory on a PickFreePort() port and returns once the port accepts
+  // connections. Errors: aiosmtpd exited (message includes its log), did not
+  // accept within 30 s (kDeadlineExceeded), or openssl failed.
+  static absl::StatusOr<std::unique_ptr<SmtpServer>> Start(
+      const SmtpServerOptions& options = {});
+
+  // Kills (SIGKILL) and reaps the server.
+  ~SmtpServer();
+  SmtpServer(const SmtpServer&) = delete;
+  SmtpServer& operator=(const SmtpServer&) = delete;
+
+  int port() const { return port_; }
+  // "smtp://127.0.0.1:<port>".
+  std::string url() const;
+  // The self-signed certificate (PEM); exists only with options.starttls.
+  const std::string& cert_path() const { return cert_path_; }
+
+  // Received() returns the recorded deliveries (format above), in order;
+  // empty when none. A delivery appears only once fully written.
+  std::vector<std::string> Received() const;
+
+ private:
+  SmtpServer() = default;
+
+  std::string dir_;
+  std::string cert_path_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// PortAccepts() is true when a TCP connect to 127.0.0.1:<port> succeeds.
+bool PortAccepts(int port);
+
+}  // namespace testing
+}  // namespace svl
+
+#endif  // SVL_TESTS_TESTING_SMTP_SERVER_H_
