@@ -12,13 +12,9 @@
 // supervisord keeps sending it TICKs during the restart, the listener keeps
 // acknowledging them and never enters the UNKNOWN state.
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +34,7 @@
 #include "gtest/gtest.h"
 #include "tests/httpok/httpok_runner.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/smtp_server.h"
 #include "tests/testing/supervisord.h"
 
 extern char** environ;
@@ -611,81 +608,23 @@ TEST_F(E2ePolicyTest, SupervisordTickDuringARestartIsSkipped) {
 
 // ---- SMTP ----
 
-// aiosmtpd with a handler that writes each delivery to msgN.eml.
-constexpr char kRecorderPy[] = R"py(import os
-
-
-class Recorder:
-    def __init__(self, out_dir):
-        self.out_dir = out_dir
-        self.count = 0
-
-    @classmethod
-    def from_cli(cls, parser, *args):
-        return cls(args[0])
-
-    async def handle_DATA(self, server, session, envelope):
-        self.count += 1
-        base = os.path.join(self.out_dir, 'msg%d' % self.count)
-        with open(base + '.tmp', 'wb') as f:
-            f.write(b'MAIL FROM:' + envelope.mail_from.encode() + b'\n')
-            for rcpt in envelope.rcpt_tos:
-                f.write(b'RCPT TO:' + rcpt.encode() + b'\n')
-            f.write(b'\n' + envelope.original_content)
-        os.rename(base + '.tmp', base + '.eml')
-        return '250 Message accepted for delivery'
-)py";
-
-bool PortAccepts(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
-
 TEST_F(E2ePolicyTest, SmtpDeliversThroughTheSmtpTransport) {
-  ASSERT_TRUE(WriteFile(dir_ + "/recorder.py", kRecorderPy).ok());
-  absl::StatusOr<int> port = PickFreePort();
-  ASSERT_TRUE(port.ok());
-  std::vector<std::string> argv_s = {"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
-                                     absl::StrCat("127.0.0.1:", *port), "-c",
-                                     "recorder.Recorder", dir_};
-  std::vector<std::string> env_s = {"PYTHONPATH=" + dir_, "PATH=/usr/bin:/bin"};
-  std::vector<char*> argv, envp;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  for (std::string& e : env_s) envp.push_back(e.data());
-  argv.push_back(nullptr);
-  envp.push_back(nullptr);
-  pid_t smtp = -1;
-  ASSERT_EQ(posix_spawn(&smtp, argv[0], nullptr, nullptr, argv.data(), envp.data()), 0);
-  struct Killer {
-    pid_t pid;
-    ~Killer() {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  } killer{smtp};
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (!PortAccepts(*port) && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
-  ASSERT_TRUE(PortAccepts(*port));
+  absl::StatusOr<std::unique_ptr<SmtpServer>> smtp = SmtpServer::Start();
+  ASSERT_TRUE(smtp.ok()) << smtp.status();
 
   web_->SetResponse(Response(500, "Internal Server Error"));
   std::unique_ptr<HttpOkSession> s =
-      Start({"-p", "b", "-m", kEmail, "--smtp", absl::StrCat("smtp://127.0.0.1:", *port),
+      Start({"-p", "b", "-m", kEmail, "--smtp", (*smtp)->url(),
              "--mail-from", "httpok@example.com"});
   ASSERT_TRUE(s->Send(kTick));
   RunResult r = s->Finish();
   EXPECT_THAT(r.err, HasSubstr("b restarted\nMailed:\n\nTo: ops@example.com\nSubject: httpok: "));
-  absl::StatusOr<std::string> mail = ReadFile(dir_ + "/msg1.eml");
-  ASSERT_TRUE(mail.ok()) << r.err;
-  EXPECT_THAT(*mail, ::testing::StartsWith("MAIL FROM:httpok@example.com\nRCPT TO:ops@example.com\n"));
-  EXPECT_THAT(*mail, HasSubstr(absl::StrCat("Subject: httpok: ", url_, ": bad status returned")));
-  EXPECT_THAT(*mail, HasSubstr("b is in RUNNING state, restarting"));
+  const std::vector<std::string> mails = (*smtp)->Received();
+  ASSERT_FALSE(mails.empty()) << r.err;
+  const std::string& mail = mails[0];
+  EXPECT_THAT(mail, ::testing::StartsWith("MAIL FROM:httpok@example.com\nRCPT TO:ops@example.com\n"));
+  EXPECT_THAT(mail, HasSubstr(absl::StrCat("Subject: httpok: ", url_, ": bad status returned")));
+  EXPECT_THAT(mail, HasSubstr("b is in RUNNING state, restarting"));
 }
 
 // ---- mTLS ----
