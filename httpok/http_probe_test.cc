@@ -17,7 +17,6 @@
 #include <utility>
 #include <vector>
 
-#include <curl/curl.h>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
@@ -44,14 +43,6 @@ using ::svl::testing::IsOk;
 using ::svl::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-class CurlEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { ASSERT_EQ(curl_global_init(CURL_GLOBAL_ALL), CURLE_OK); }
-  void TearDown() override { curl_global_cleanup(); }
-};
-[[maybe_unused]] ::testing::Environment* const kCurlEnvironment =
-    ::testing::AddGlobalTestEnvironment(new CurlEnvironment);
 
 std::unique_ptr<HttpServer> StartServer(absl::string_view host = "127.0.0.1") {
   absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(host);

@@ -1,6 +1,5 @@
 #include "httpok/httpok.h"
 
-#include <curl/curl.h>
 
 #include <memory>
 #include <string>
@@ -53,8 +52,6 @@ protocol::Event Tick(const std::string& name = "TICK_5") {
 
 class HttpOkTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { curl_global_init(CURL_GLOBAL_ALL); }
-
   void SetUp() override {
     absl::StatusOr<std::unique_ptr<HttpServer>> web = HttpServer::Start();
     ASSERT_TRUE(web.ok()) << web.status();

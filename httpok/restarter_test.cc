@@ -2,7 +2,6 @@
 
 #include "httpok/restarter.h"
 
-#include <curl/curl.h>
 
 #include <atomic>
 #include <memory>
@@ -336,12 +335,3 @@ TEST(RestarterNoServerTest, UnreachableSupervisordDoesNotStart) {
 }  // namespace
 }  // namespace httpok
 }  // namespace svl
-
-int main(int argc, char** argv) {
-  // libcurl is initialised once per process, by main(), as in production.
-  if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) return 1;
-  ::testing::InitGoogleMock(&argc, argv);
-  int result = RUN_ALL_TESTS();
-  curl_global_cleanup();
-  return result;
-}

@@ -1,7 +1,6 @@
 #include "mailer/smtp_mailer.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -37,15 +36,6 @@ using ::svl::testing::StatusIs;
 using ::testing::EndsWith;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
-
-// main() owns curl_global_init(); in tests a global environment does it.
-class CurlEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { ASSERT_EQ(curl_global_init(CURL_GLOBAL_ALL), 0); }
-  void TearDown() override { curl_global_cleanup(); }
-};
-::testing::Environment* const kCurlEnvironment =
-    ::testing::AddGlobalTestEnvironment(new CurlEnvironment);
 
 int CountOpenFds() {
   DIR* dir = opendir("/proc/self/fd");

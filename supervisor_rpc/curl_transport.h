@@ -15,8 +15,8 @@
 //       CurlTransport::Create(*config);
 //
 // libcurl must be initialised once by main(), before any thread starts:
-// `curl_global_init(CURL_GLOBAL_ALL)` (tests do it in their main() or a gtest
-// Environment). CurlTransport never calls curl_global_init itself.
+// `curl_global_init(CURL_GLOBAL_ALL)` (tests link //tests/testing:curl_test_main,
+// whose main() does it). CurlTransport never calls curl_global_init itself.
 //
 // A CurlTransport is not thread-safe: one call at a time.
 

@@ -273,12 +273,3 @@ TEST(CurlCodeToStatusTest, Table) {
 }  // namespace
 }  // namespace supervisor_rpc
 }  // namespace svl
-
-int main(int argc, char** argv) {
-  // libcurl is initialised once per process, by main(), as in production.
-  if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) return 1;
-  ::testing::InitGoogleTest(&argc, argv);
-  const int result = RUN_ALL_TESTS();
-  curl_global_cleanup();
-  return result;
-}

@@ -1,7 +1,6 @@
 // SupervisorClient + CurlTransport against a real supervisord, over its unix
 // socket and over [inet_http_server] on 127.0.0.1, with and without a password.
 
-#include <curl/curl.h>
 
 #include <memory>
 #include <string>
@@ -248,12 +247,3 @@ TEST(SupervisorClientIntegrationTest, StoppedSupervisordIsUnavailable) {
 }  // namespace
 }  // namespace supervisor_rpc
 }  // namespace svl
-
-int main(int argc, char** argv) {
-  // libcurl is initialised once per process, by main(), as in production.
-  if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) return 1;
-  ::testing::InitGoogleTest(&argc, argv);
-  const int result = RUN_ALL_TESTS();
-  curl_global_cleanup();
-  return result;
-}
