@@ -9,10 +9,12 @@
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 
 namespace svl {
@@ -25,9 +27,20 @@ std::string HttpOkBinary() {
                       workspace != nullptr ? workspace : "svlisten", "/httpok/httpok");
 }
 
-absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
-                                    const std::vector<std::pair<std::string, std::string>>& env,
-                                    absl::string_view input, absl::Duration timeout) {
+namespace {
+
+// The parent's ends of a started httpok's stdin, stdout and stderr pipes.
+struct Child {
+  pid_t pid;
+  int in;
+  int out;
+  int err;
+};
+
+// Forks and execs HttpOkBinary() with `args`, an environment of a fixed PATH
+// plus `env`, and stdin/stdout/stderr on fresh pipes.
+absl::StatusOr<Child> SpawnHttpOk(const std::vector<std::string>& args,
+                                  const std::vector<std::pair<std::string, std::string>>& env) {
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
     return absl::ErrnoToStatus(errno, "pipe2");
@@ -55,21 +68,32 @@ absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
   close(in[0]);
   close(out[1]);
   close(err[1]);
+  return Child{pid, in[1], out[0], err[0]};
+}
+
+}  // namespace
+
+absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
+                                    const std::vector<std::pair<std::string, std::string>>& env,
+                                    absl::string_view input, absl::Duration timeout) {
+  absl::StatusOr<Child> child = SpawnHttpOk(args, env);
+  if (!child.ok()) return child.status();
+  const pid_t pid = child->pid;
   absl::Cleanup closer = [&] {
-    close(out[0]);
-    close(err[0]);
+    close(child->out);
+    close(child->err);
   };
 
   signal(SIGPIPE, SIG_IGN);
   for (absl::string_view rest = input; !rest.empty();) {
-    const ssize_t n = write(in[1], rest.data(), rest.size());
+    const ssize_t n = write(child->in, rest.data(), rest.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       break;  // the child exited early; its output says why
     }
     rest.remove_prefix(static_cast<size_t>(n));
   }
-  close(in[1]);
+  close(child->in);
 
   RunResult result;
   const absl::Time deadline = absl::Now() + timeout;
@@ -81,7 +105,7 @@ absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
       kill(pid, SIGKILL);
       break;
     }
-    pollfd fds[2] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
+    pollfd fds[2] = {{out_open ? child->out : -1, POLLIN, 0}, {err_open ? child->err : -1, POLLIN, 0}};
     const int ready = poll(fds, 2, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
     if (ready < 0 && errno != EINTR) break;
     char buffer[4096];
@@ -109,38 +133,14 @@ absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
 absl::StatusOr<std::unique_ptr<HttpOkSession>> HttpOkSession::Start(
     const std::vector<std::string>& args,
     const std::vector<std::pair<std::string, std::string>>& env) {
-  int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
-    return absl::ErrnoToStatus(errno, "pipe2");
-  }
-  const std::string binary = HttpOkBinary();
-  std::vector<std::string> argv_storage = {binary};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<std::string> env_storage = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
-  for (const auto& [key, value] : env) env_storage.push_back(absl::StrCat(key, "=", value));
-  std::vector<char*> argv, envp;
-  for (std::string& a : argv_storage) argv.push_back(a.data());
-  for (std::string& e : env_storage) envp.push_back(e.data());
-  argv.push_back(nullptr);
-  envp.push_back(nullptr);
   signal(SIGPIPE, SIG_IGN);
-  const pid_t pid = fork();
-  if (pid < 0) return absl::ErrnoToStatus(errno, "fork");
-  if (pid == 0) {
-    dup2(in[0], 0);
-    dup2(out[1], 1);
-    dup2(err[1], 2);
-    execve(binary.c_str(), argv.data(), envp.data());
-    _exit(127);
-  }
-  close(in[0]);
-  close(out[1]);
-  close(err[1]);
+  absl::StatusOr<Child> child = SpawnHttpOk(args, env);
+  if (!child.ok()) return child.status();
   auto session = std::unique_ptr<HttpOkSession>(new HttpOkSession);
-  session->pid_ = pid;
-  session->in_ = in[1];
-  session->out_fd_ = out[0];
-  session->err_fd_ = err[0];
+  session->pid_ = child->pid;
+  session->in_ = child->in;
+  session->out_fd_ = child->out;
+  session->err_fd_ = child->err;
   return session;
 }
 
