@@ -172,17 +172,6 @@ std::string Timestamp(absl::Time time) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
 }
 
-// UserInfo() is the `user:password` of a URL's authority, or "".
-absl::string_view UserInfo(absl::string_view url) {
-  size_t start = url.find("://");
-  start = start == absl::string_view::npos ? 0 : start + 3;
-  size_t end = url.find_first_of("/?#", start);
-  if (end == absl::string_view::npos) end = url.size();
-  absl::string_view authority = url.substr(start, end - start);
-  size_t at = authority.rfind('@');
-  return at == absl::string_view::npos ? absl::string_view() : authority.substr(0, at);
-}
-
 }  // namespace
 
 absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view value) {
@@ -304,7 +293,7 @@ std::string EventLog::Redact(absl::string_view text, absl::string_view raw_url,
     out = absl::StrReplaceAll(out, {{raw_url, shown_url}});
   }
   // The URL's own credentials, wherever else they appear (longest first).
-  absl::string_view user_info = UserInfo(raw_url);
+  const absl::string_view user_info = UrlUserInfo(raw_url).value_or(absl::string_view());
   if (!user_info.empty()) {
     out = absl::StrReplaceAll(out, {{user_info, "***"}});
     size_t colon = user_info.find(':');

@@ -356,15 +356,22 @@ absl::Status ValidateProbeUrl(absl::string_view url) {
   return absl::OkStatus();
 }
 
-std::string RedactUrl(absl::string_view url) {
-  size_t authority_start = url.find("://");
-  authority_start = authority_start == absl::string_view::npos ? 0 : authority_start + 3;
-  size_t authority_end = url.find_first_of("/?#", authority_start);
-  if (authority_end == absl::string_view::npos) authority_end = url.size();
-  absl::string_view authority = url.substr(authority_start, authority_end - authority_start);
+absl::optional<absl::string_view> UrlUserInfo(absl::string_view url) {
+  size_t start = url.find("://");
+  start = start == absl::string_view::npos ? 0 : start + 3;
+  size_t end = url.find_first_of("/?#", start);
+  if (end == absl::string_view::npos) end = url.size();
+  absl::string_view authority = url.substr(start, end - start);
   size_t at = authority.rfind('@');
-  if (at == absl::string_view::npos) return std::string(url);
-  return absl::StrCat(url.substr(0, authority_start), "***", url.substr(authority_start + at));
+  if (at == absl::string_view::npos) return absl::nullopt;
+  return authority.substr(0, at);
+}
+
+std::string RedactUrl(absl::string_view url) {
+  const absl::optional<absl::string_view> user_info = UrlUserInfo(url);
+  if (!user_info.has_value()) return std::string(url);
+  const size_t start = static_cast<size_t>(user_info->data() - url.data());
+  return absl::StrCat(url.substr(0, start), "***", url.substr(start + user_info->size()));
 }
 
 absl::StatusOr<std::unique_ptr<CurlProbe>> CurlProbe::Create(ProbeOptions options) {

@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 
 namespace svl {
 namespace httpok {
@@ -83,6 +84,10 @@ absl::Status ValidateProbeUrl(absl::string_view url);
 
 // RedactUrl() replaces a `user:password@` in the URL with `***@`, for logs.
 std::string RedactUrl(absl::string_view url);
+
+// UrlUserInfo() is the `user:password` (or `user`) before the last '@' of
+// the URL's authority, pointing into `url`; nullopt when there is no '@'.
+absl::optional<absl::string_view> UrlUserInfo(absl::string_view url);
 
 class CurlProbe : public HttpProbe {
  public:

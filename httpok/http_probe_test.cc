@@ -545,6 +545,15 @@ TEST(RedactUrlTest, HidesUserInfo) {
   EXPECT_EQ(RedactUrl("http://host"), "http://host");
   EXPECT_EQ(RedactUrl("u:p@host/x"), "***@host/x");
   EXPECT_EQ(RedactUrl(""), "");
+  EXPECT_EQ(RedactUrl("http://@host/"), "http://***@host/");
+}
+
+TEST(UrlUserInfoTest, FindsTheCredentialsOfTheAuthorityOnly) {
+  EXPECT_EQ(UrlUserInfo("http://user:pass@host:8080/x"), absl::string_view("user:pass"));
+  EXPECT_EQ(UrlUserInfo("http://a:b@c@host?q=@"), absl::string_view("a:b@c"));
+  EXPECT_EQ(UrlUserInfo("http://@host/"), absl::string_view(""));
+  EXPECT_EQ(UrlUserInfo("http://host/path?u=a@b"), absl::nullopt);
+  EXPECT_EQ(UrlUserInfo(""), absl::nullopt);
 }
 
 // ---------------------------------------------------------------------------
