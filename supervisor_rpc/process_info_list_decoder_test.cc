@@ -28,18 +28,6 @@ using ::svl::testing::IsOk;
 using ::svl::testing::StatusIs;
 using ::testing::HasSubstr;
 
-const char* const kCaptures[] = {
-    "boolean_true.xml",          "fault_already_started.xml", "fault_bad_name.xml",
-    "fault_bad_signal.xml",      "fault_incorrect_parameters.xml", "fault_no_file.xml",
-    "fault_not_running.xml",     "fault_spawn_error.xml",     "fault_unknown_method.xml",
-    "getAllProcessInfo.xml",     "getProcessInfo_fatal.xml",  "getProcessInfo_foo.xml",
-    "group_start.xml",           "group_stop.xml",            "signal_ok.xml",
-};
-
-std::string Response(const std::string& value_xml) {
-  return absl::StrCat("<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n", value_xml,
-                      "\n</param>\n</params>\n</methodResponse>\n");
-}
 
 std::string Member(const std::string& name, const std::string& value_xml) {
   return absl::StrCat("<member>\n<name>", name, "</name>\n<value>", value_xml,
@@ -72,7 +60,7 @@ std::string Struct(const std::vector<std::string>& members) {
 std::string List(const std::vector<std::string>& items) {
   std::string out = "<value><array><data>\n";
   for (const std::string& item : items) out += item;
-  return Response(out + "</data></array></value>");
+  return ResponseWith(out + "</data></array></value>");
 }
 
 // Members() with member `name` replaced by `value_xml` (or removed when
@@ -115,7 +103,7 @@ std::vector<Case> Cases() {
       {"one process", List({Struct(Members())}), Want::kDirect},
       {"two processes", List({Struct(Members()), Struct(With("name", Str("b")))}), Want::kDirect},
       {"empty array", List({}), Want::kDirect},
-      {"self-closing data", Response("<value><array><data/></array></value>"), Want::kDirect},
+      {"self-closing data", ResponseWith("<value><array><data/></array></value>"), Want::kDirect},
       {"members reversed", List({Struct(reversed)}), Want::kDirect},
       {"members rotated", List({Struct(shuffled)}), Want::kDirect},
       {"only required members",
@@ -227,9 +215,9 @@ std::vector<Case> Cases() {
            Member("faultCode", Int("10")) + Member("faultString", Str("BAD_NAME: foo")) +
            "</struct></value>\n</fault>\n</methodResponse>\n",
        Want::kFallback},
-      {"param is a struct", Response(Struct(Members())), Want::kFallback},
-      {"param is a string", Response("<value><string>x</string></value>"), Want::kFallback},
-      {"param is bare text", Response("<value>x</value>"), Want::kFallback},
+      {"param is a struct", ResponseWith(Struct(Members())), Want::kFallback},
+      {"param is a string", ResponseWith("<value><string>x</string></value>"), Want::kFallback},
+      {"param is bare text", ResponseWith("<value>x</value>"), Want::kFallback},
       {"item is an int", List({"<value><int>1</int></value>"}), Want::kFallback},
       {"item is bare text", List({"<value>x</value>"}), Want::kFallback},
       {"item is an array", List({"<value><array><data/></array></value>"}), Want::kFallback},
@@ -238,8 +226,8 @@ std::vector<Case> Cases() {
       {"conversion error then malformed XML",
        List({Struct(With("pid", Str("x")))}) + "<extra/>", Want::kFallback},
       {"element in data", List({"<foo/>"}), Want::kFallback},
-      {"array without data", Response("<value><array></array></value>"), Want::kFallback},
-      {"array with two datas", Response("<value><array><data/><data/></array></value>"),
+      {"array without data", ResponseWith("<value><array></array></value>"), Want::kFallback},
+      {"array with two datas", ResponseWith("<value><array><data/><data/></array></value>"),
        Want::kFallback},
       {"two params",
        "<methodResponse><params><param><value><array><data/></array></value></param>"
@@ -270,7 +258,7 @@ TEST(ProcessInfoListDecoderTest, VariationsAgreeWithGeneralPath) {
 }
 
 TEST(ProcessInfoListDecoderTest, CapturesAgreeWithGeneralPath) {
-  for (const char* name : kCaptures) {
+  for (const char* name : kTestdataCaptures) {
     SCOPED_TRACE(name);
     const std::string body = ReadTestdata(name);
     ASSERT_FALSE(body.empty());
@@ -329,7 +317,7 @@ TEST(ProcessInfoListDecoderTest, UnknownStateCode) {
 }
 
 TEST(ProcessInfoListDecoderTest, Errors) {
-  EXPECT_THAT(DecodeProcessInfoListResponse(Response("<value>x</value>")),
+  EXPECT_THAT(DecodeProcessInfoListResponse(ResponseWith("<value>x</value>")),
               StatusIs(absl::StatusCode::kInvalidArgument, "supervisord returned no array"));
   EXPECT_THAT(DecodeProcessInfoListResponse(List({Struct(With("pid", ""))})),
               StatusIs(absl::StatusCode::kInvalidArgument, "process info has no 'pid' member"));

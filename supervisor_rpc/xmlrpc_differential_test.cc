@@ -25,23 +25,11 @@ using ::svl::testing::IsOkAndHolds;
 using ::svl::testing::StatusIs;
 using ::testing::HasSubstr;
 
-const char* const kCaptures[] = {
-    "boolean_true.xml",          "fault_already_started.xml", "fault_bad_name.xml",
-    "fault_bad_signal.xml",      "fault_incorrect_parameters.xml", "fault_no_file.xml",
-    "fault_not_running.xml",     "fault_spawn_error.xml",     "fault_unknown_method.xml",
-    "getAllProcessInfo.xml",     "getProcessInfo_fatal.xml",  "getProcessInfo_foo.xml",
-    "group_start.xml",           "group_stop.xml",            "signal_ok.xml",
-};
-
-std::string Response(const std::string& value_xml) {
-  return absl::StrCat("<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n", value_xml,
-                      "\n</param>\n</params>\n</methodResponse>\n");
-}
 
 // On captured bodies the two decoders give exactly the same result (value,
 // or fault Status with its payload), with no whitespace allowance needed.
 TEST(DifferentialTest, CapturedResponsesDecodeIdentically) {
-  for (const char* name : kCaptures) {
+  for (const char* name : kTestdataCaptures) {
     SCOPED_TRACE(name);
     const std::string body = ReadTestdata(name);
     ASSERT_FALSE(body.empty());
@@ -60,7 +48,7 @@ TEST(DifferentialTest, CapturedResponsesDecodeIdentically) {
 // Every prefix of every capture: both reject, or both accept with the same
 // value (a prefix missing only the final newline is still a document).
 TEST(DifferentialTest, EveryTruncationOfEveryCapture) {
-  for (const char* name : kCaptures) {
+  for (const char* name : kTestdataCaptures) {
     SCOPED_TRACE(name);
     const std::string body = ReadTestdata(name);
     ASSERT_FALSE(body.empty());
@@ -115,7 +103,7 @@ std::string Nested(int depth, bool structs) {
   for (int i = 0; i < depth; ++i) {
     xml += structs ? "</member></struct></value>" : "</data></array></value>";
   }
-  return Response(xml);
+  return ResponseWith(xml);
 }
 
 XmlRpcValue NestedValue(int depth, bool structs) {
@@ -129,85 +117,85 @@ XmlRpcValue NestedValue(int depth, bool structs) {
 std::vector<TrickyCase> TrickyCases() {
   using S = XmlRpcValue;
   return {
-      Ok("predefined entities", Response("<value><string>&amp;&lt;&gt;&quot;&apos;</string></value>"),
+      Ok("predefined entities", ResponseWith("<value><string>&amp;&lt;&gt;&quot;&apos;</string></value>"),
          S::String("&<>\"'")),
       Bad("uppercase X in a hex char ref (not a reference in XML)",
-          Response("<value><string>&#X43;</string></value>"), "malformed character reference"),
+          ResponseWith("<value><string>&#X43;</string></value>"), "malformed character reference"),
       Ok("char refs to 1, 2, 3 and 4 UTF-8 bytes",
-         Response("<value><string>&#x41;&#xE9;&#x20AC;&#x1F600;&#1114111;</string></value>"),
+         ResponseWith("<value><string>&#x41;&#xE9;&#x20AC;&#x1F600;&#1114111;</string></value>"),
          S::String("A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF")),
-      Bad("char ref to NUL", Response("<value><string>&#0;</string></value>"), "NUL or a surrogate"),
-      Bad("char ref to a surrogate", Response("<value><string>&#xD800;</string></value>"),
+      Bad("char ref to NUL", ResponseWith("<value><string>&#0;</string></value>"), "NUL or a surrogate"),
+      Bad("char ref to a surrogate", ResponseWith("<value><string>&#xD800;</string></value>"),
           "surrogate"),
-      Bad("char ref past U+10FFFF", Response("<value><string>&#x110000;</string></value>"),
+      Bad("char ref past U+10FFFF", ResponseWith("<value><string>&#x110000;</string></value>"),
           "past U+10FFFF"),
-      Bad("huge char ref", Response("<value><string>&#99999999999999999999;</string></value>"),
+      Bad("huge char ref", ResponseWith("<value><string>&#99999999999999999999;</string></value>"),
           "past U+10FFFF"),
-      Bad("char ref without digits", Response("<value><string>&#x;</string></value>"),
+      Bad("char ref without digits", ResponseWith("<value><string>&#x;</string></value>"),
           "without digits"),
-      Bad("char ref with a bad digit", Response("<value><string>&#12a;</string></value>"),
+      Bad("char ref with a bad digit", ResponseWith("<value><string>&#12a;</string></value>"),
           "malformed character reference"),
-      Bad("unknown entity", Response("<value><string>&nbsp;</string></value>"),
+      Bad("unknown entity", ResponseWith("<value><string>&nbsp;</string></value>"),
           "unknown entity &nbsp;"),
-      Bad("bare ampersand", Response("<value><string>a & b</string></value>"),
+      Bad("bare ampersand", ResponseWith("<value><string>a & b</string></value>"),
           "'&' not starting a reference"),
       Bad("ampersand without semicolon before the tag",
-          Response("<value><string>&amp</string></value>"), "'&' not starting a reference"),
+          ResponseWith("<value><string>&amp</string></value>"), "'&' not starting a reference"),
       Ok("CDATA with markup and CR LF",
-         Response("<value><string><![CDATA[<a>&amp;\r\nb]]></string></value>"),
+         ResponseWith("<value><string><![CDATA[<a>&amp;\r\nb]]></string></value>"),
          S::String("<a>&amp;\nb")),
-      Ok("empty CDATA", Response("<value><string><![CDATA[]]></string></value>"), S::String("")),
+      Ok("empty CDATA", ResponseWith("<value><string><![CDATA[]]></string></value>"), S::String("")),
       Ok("text, CDATA and comment pieces",
-         Response("<value><string>a<!-- x -->b<![CDATA[c]]>d&amp;</string></value>"),
+         ResponseWith("<value><string>a<!-- x -->b<![CDATA[c]]>d&amp;</string></value>"),
          S::String("abcd&")),
-      Bad("CDATA between elements", Response("<value><![CDATA[x]]><int>1</int></value>"),
+      Bad("CDATA between elements", ResponseWith("<value><![CDATA[x]]><int>1</int></value>"),
           "unexpected text 'x'"),
-      Bad("unterminated CDATA", Response("<value><string><![CDATA[x</string></value>"),
+      Bad("unterminated CDATA", ResponseWith("<value><string><![CDATA[x</string></value>"),
           "unterminated CDATA"),
       Ok("comments everywhere",
          "<?xml version='1.0'?><!-- a -->\n<methodResponse><!-- b --><params><param>"
          "<value><!-- c --><int><!-- d -->5</int><!-- e --></value></param></params>"
          "</methodResponse><!-- f -->\n",
          S::Int(5)),
-      Bad("double dash in a comment", Response("<!-- a -- b --><value>1</value>"),
+      Bad("double dash in a comment", ResponseWith("<!-- a -- b --><value>1</value>"),
           "'--' inside a comment"),
-      Bad("unterminated comment", Response("<value>1</value><!-- x"), "unterminated comment"),
+      Bad("unterminated comment", ResponseWith("<value>1</value><!-- x"), "unterminated comment"),
       Ok("self-closing value, string, nil, data, struct",
-         Response("<value><array><data><value/><value><string/></value><value><nil/></value>"
+         ResponseWith("<value><array><data><value/><value><string/></value><value><nil/></value>"
                   "<value><array><data/></array></value><value><struct/></value></data></array>"
                   "</value>"),
          S::Array({S::String(""), S::String(""), S(), S::Array({}), S::Struct({})})),
-      Ok("whitespace inside tags", Response("<value ><int >3</int\n></value\t>"), S::Int(3)),
+      Ok("whitespace inside tags", ResponseWith("<value ><int >3</int\n></value\t>"), S::Int(3)),
       Ok("CR LF line ends and a lone CR",
          "<?xml version='1.0'?>\r\n<methodResponse>\r\n<params>\r\n<param>\r\n<value><string>a\r\nb"
          "\rc</string></value>\r\n</param>\r\n</params>\r\n</methodResponse>\r\n",
          S::String("a\nb\nc")),
-      Ok("UTF-8 BOM", "\xEF\xBB\xBF" + Response("<value>x</value>"), S::String("x")),
+      Ok("UTF-8 BOM", "\xEF\xBB\xBF" + ResponseWith("<value>x</value>"), S::String("x")),
       Ok("no XML declaration", "<methodResponse><params><param><value>x</value></param>"
                                "</params></methodResponse>",
          S::String("x")),
-      Ok("non-ASCII text and a tab", Response("<value><string>\xC3\xA9\t\xE2\x98\xBA</string></value>"),
+      Ok("non-ASCII text and a tab", ResponseWith("<value><string>\xC3\xA9\t\xE2\x98\xBA</string></value>"),
          S::String("\xC3\xA9\t\xE2\x98\xBA")),
-      Ok("greater-than in text", Response("<value><string>a > b ]]> c</string></value>"),
+      Ok("greater-than in text", ResponseWith("<value><string>a > b ]]> c</string></value>"),
          S::String("a > b ]]> c")),
-      Bad("attribute", Response("<value type=\"int\"><int>1</int></value>"),
+      Bad("attribute", ResponseWith("<value type=\"int\"><int>1</int></value>"),
           "attributes are not supported"),
       Bad("attribute on the root",
           "<methodResponse a='1'><params><param><value>x</value></param></params></methodResponse>",
           "attributes are not supported"),
-      Bad("DOCTYPE", "<!DOCTYPE x>" + Response("<value>x</value>"), "DOCTYPE"),
-      Bad("processing instruction inside", Response("<value><?pi x?>x</value>"),
+      Bad("DOCTYPE", "<!DOCTYPE x>" + ResponseWith("<value>x</value>"), "DOCTYPE"),
+      Bad("processing instruction inside", ResponseWith("<value><?pi x?>x</value>"),
           "processing instructions"),
-      Bad("declaration not first", "\n" + Response("<value>x</value>"), "processing instructions"),
-      Bad("NUL byte after the root", Response("<value>x</value>") + std::string("\0x", 2),
+      Bad("declaration not first", "\n" + ResponseWith("<value>x</value>"), "processing instructions"),
+      Bad("NUL byte after the root", ResponseWith("<value>x</value>") + std::string("\0x", 2),
           "text after the root element"),
-      Bad("NUL byte in text", Response(std::string("<value>a\0b</value>", 18)), "NUL byte"),
-      Bad("mismatched end tag", Response("<value><int>1</i4></value>"), "</i4> does not close <int>"),
-      Bad("end tag with garbage", Response("<value><int>1</int x></value>"), "expected '>'"),
-      Bad("tag name starting with a digit", Response("<value><1/></value>"),
+      Bad("NUL byte in text", ResponseWith(std::string("<value>a\0b</value>", 18)), "NUL byte"),
+      Bad("mismatched end tag", ResponseWith("<value><int>1</i4></value>"), "</i4> does not close <int>"),
+      Bad("end tag with garbage", ResponseWith("<value><int>1</int x></value>"), "expected '>'"),
+      Bad("tag name starting with a digit", ResponseWith("<value><1/></value>"),
           "expected an element name"),
-      Bad("text after the root", Response("<value>x</value>") + "x", "text after the root element"),
-      Bad("second root", Response("<value>x</value>") + "<x/>", "a second root element"),
+      Bad("text after the root", ResponseWith("<value>x</value>") + "x", "text after the root element"),
+      Bad("second root", ResponseWith("<value>x</value>") + "<x/>", "a second root element"),
       Ok("values at the depth limit (arrays)", Nested(kMaxValueDepth - 1, false),
          NestedValue(kMaxValueDepth - 1, false)),
       Ok("values at the depth limit (structs)", Nested(kMaxValueDepth - 1, true),
@@ -217,9 +205,9 @@ std::vector<TrickyCase> TrickyCases() {
       Bad("one value past the limit (structs)", Nested(kMaxValueDepth, true),
           "nests values deeper than 32", absl::StatusCode::kResourceExhausted),
       Bad("deep unknown elements in a string",
-          Response("<value><string>" + std::string(5000, '<') + "</string></value>"),
+          ResponseWith("<value><string>" + std::string(5000, '<') + "</string></value>"),
           "expected an element name"),
-      Bad("deep elements in a string", Response("<value><string><a><b></b></a></string></value>"),
+      Bad("deep elements in a string", ResponseWith("<value><string><a><b></b></a></string></value>"),
           "markup inside <string>"),
   };
 }
@@ -240,7 +228,7 @@ TEST(DifferentialTest, TrickyInputs) {
 // Decoded char refs and whitespace agree with the reference exactly.
 TEST(DifferentialTest, CharRefsMatchReference) {
   const std::string body =
-      Response("<value><string>&#65;&#x42;&#xe9;&#x20AC;&#x1F600; x &#32;</string></value>");
+      ResponseWith("<value><string>&#65;&#x42;&#xe9;&#x20AC;&#x1F600; x &#32;</string></value>");
   EXPECT_EQ(DecodeMethodResponse(body).value(), DecodeMethodResponseReference(body).value());
 }
 
@@ -248,7 +236,7 @@ TEST(DifferentialTest, CharRefsMatchReference) {
 // parse, successfully, at an end tag after the root and ignores the rest;
 // the streaming decoder rejects the trailing markup. Not a plain body.
 TEST(DifferentialTest, StrayEndTagAfterTheRoot) {
-  const std::string body = Response("<value>x</value>") + "</x><y>junk";
+  const std::string body = ResponseWith("<value>x</value>") + "</x><y>junk";
   EXPECT_TRUE(DecodeMethodResponseReference(body).ok());
   EXPECT_THAT(DecodeMethodResponse(body),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -263,7 +251,7 @@ TEST(DifferentialTest, StrayEndTagAfterTheRoot) {
 // do not. Not a plain body.
 TEST(DifferentialTest, BlankAfterLessThan) {
   {
-    const std::string body = Response("<value>< string>x</string></value>");
+    const std::string body = ResponseWith("<value>< string>x</string></value>");
     EXPECT_THAT(DecodeMethodResponseReference(body), IsOkAndHolds(XmlRpcValue::String("x")));
     EXPECT_THAT(DecodeMethodResponse(body),
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("expected an element name")));
@@ -272,7 +260,7 @@ TEST(DifferentialTest, BlankAfterLessThan) {
     EXPECT_TRUE(DecodersAgree(body, &why)) << why;
   }
   // In an end tag tinyxml2 rejects it too.
-  const std::string body = Response("<value><string>x</ string></value>");
+  const std::string body = ResponseWith("<value><string>x</ string></value>");
   EXPECT_FALSE(DecodeMethodResponseReference(body).ok());
   EXPECT_FALSE(DecodeMethodResponse(body).ok());
 }
@@ -292,13 +280,13 @@ TEST(DifferentialTest, LineFeedCarriageReturnInAFault) {
 }
 
 TEST(DifferentialTest, PlainSubset) {
-  EXPECT_TRUE(IsPlainSubset(Response("<value><string>a&amp;&#233;</string></value>")));
-  EXPECT_FALSE(IsPlainSubset(Response("<value><!-- c -->x</value>")));
-  EXPECT_FALSE(IsPlainSubset(Response("<value a='1'>x</value>")));
-  EXPECT_FALSE(IsPlainSubset(Response("<value>&nbsp;</value>")));
-  EXPECT_FALSE(IsPlainSubset(Response("<value>&#0;</value>")));
-  EXPECT_FALSE(IsPlainSubset(Response("<value>\r</value>")));
-  EXPECT_FALSE(IsPlainSubset(" " + Response("<value>x</value>")));
+  EXPECT_TRUE(IsPlainSubset(ResponseWith("<value><string>a&amp;&#233;</string></value>")));
+  EXPECT_FALSE(IsPlainSubset(ResponseWith("<value><!-- c -->x</value>")));
+  EXPECT_FALSE(IsPlainSubset(ResponseWith("<value a='1'>x</value>")));
+  EXPECT_FALSE(IsPlainSubset(ResponseWith("<value>&nbsp;</value>")));
+  EXPECT_FALSE(IsPlainSubset(ResponseWith("<value>&#0;</value>")));
+  EXPECT_FALSE(IsPlainSubset(ResponseWith("<value>\r</value>")));
+  EXPECT_FALSE(IsPlainSubset(" " + ResponseWith("<value>x</value>")));
 }
 
 }  // namespace
