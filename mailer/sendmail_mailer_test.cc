@@ -1,6 +1,5 @@
 #include "mailer/sendmail_mailer.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -27,6 +26,7 @@ namespace svl {
 namespace mailer {
 namespace {
 
+using ::svl::testing::CountOpenFds;
 using ::svl::testing::IsOk;
 using ::svl::testing::MakeTestDir;
 using ::svl::testing::ReadFile;
@@ -37,17 +37,6 @@ using ::testing::Eq;
 using ::testing::HasSubstr;
 
 constexpr size_t kLarge = 1 << 20;  // far above any pipe buffer
-
-int CountOpenFds() {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  int count = 0;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  closedir(dir);
-  return count;
-}
 
 Message SmallMessage() {
   Message m;

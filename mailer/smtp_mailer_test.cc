@@ -1,7 +1,6 @@
 #include "mailer/smtp_mailer.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +27,7 @@ namespace svl {
 namespace mailer {
 namespace {
 
+using ::svl::testing::CountOpenFds;
 using ::svl::testing::IsOk;
 using ::svl::testing::PickFreePort;
 using ::svl::testing::SmtpServer;
@@ -36,17 +36,6 @@ using ::svl::testing::StatusIs;
 using ::testing::EndsWith;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
-
-int CountOpenFds() {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  int count = 0;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  closedir(dir);
-  return count;
-}
 
 std::unique_ptr<SmtpMailer> MakeMailer(SmtpConfig config) {
   absl::StatusOr<std::unique_ptr<SmtpMailer>> mailer =

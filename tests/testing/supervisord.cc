@@ -1,6 +1,7 @@
 #include "tests/testing/supervisord.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -115,6 +116,17 @@ absl::StatusOr<std::string> MakeTestDir(absl::string_view prefix) {
     return absl::ErrnoToStatus(errno, absl::StrCat("mkdtemp ", templ));
   }
   return templ;
+}
+
+int CountOpenFds() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int count = 0;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  closedir(dir);
+  return count;
 }
 
 absl::Status WriteFile(const std::string& path, absl::string_view contents) {

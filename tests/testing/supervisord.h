@@ -103,6 +103,10 @@ absl::StatusOr<int> PickFreePort();
 // MakeTestDir() creates a fresh directory under TEST_TMPDIR (or /tmp).
 absl::StatusOr<std::string> MakeTestDir(absl::string_view prefix);
 
+// CountOpenFds() is the number of open file descriptors of this process
+// (-1 if /proc/self/fd cannot be read), for fd-leak assertions.
+int CountOpenFds();
+
 // WriteFile() / ReadFile(): whole-file helpers for tests.
 absl::Status WriteFile(const std::string& path, absl::string_view contents);
 absl::StatusOr<std::string> ReadFile(const std::string& path);

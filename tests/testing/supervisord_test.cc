@@ -1,5 +1,7 @@
 #include "tests/testing/supervisord.h"
 
+#include <unistd.h>
+
 #include <memory>
 #include <string>
 
@@ -29,6 +31,16 @@ startsecs=1
   absl::StatusOr<std::string> status = (*sv)->Ctl({"status", "sleeper"});
   ASSERT_THAT(status, IsOk());
   EXPECT_THAT(*status, HasSubstr("RUNNING"));
+}
+
+TEST(CountOpenFdsTest, CountsADescriptorWhileItIsOpen) {
+  const int before = CountOpenFds();
+  ASSERT_GT(before, 0);
+  const int fd = dup(0);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(CountOpenFds(), before + 1);
+  close(fd);
+  EXPECT_EQ(CountOpenFds(), before);
 }
 
 TEST(SupervisordTest, BadConfigFailsToStartWithItsMessage) {
