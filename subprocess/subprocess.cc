@@ -323,8 +323,8 @@ absl::StatusOr<Result> Run(const Command& command) {
   if (command.argv.empty() || command.argv[0].empty()) {
     return absl::InvalidArgumentError("empty command");
   }
-  const std::string description =
-      command.description.empty() ? command.argv[0] : command.description;
+  const std::string& program = command.program.empty() ? command.argv[0] : command.program;
+  const std::string description = command.description.empty() ? program : command.description;
   for (const std::string& arg : command.argv) {
     if (absl::StrContains(arg, absl::string_view("\0", 1))) {
       return absl::InvalidArgumentError(
@@ -341,7 +341,7 @@ absl::StatusOr<Result> Run(const Command& command) {
   std::vector<char*> argv;
   for (std::string& arg : argv_storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
-  const std::vector<std::string> candidate_storage = ExecCandidates(command.argv[0]);
+  const std::vector<std::string> candidate_storage = ExecCandidates(program);
   std::vector<const char*> candidates;
   for (const std::string& path : candidate_storage) candidates.push_back(path.c_str());
   candidates.push_back(nullptr);

@@ -5,10 +5,10 @@
 // listener starts).
 //
 // Contract of Run():
-// - No shell: `argv[0]` is executed with `argv`. A name without '/' is looked
-//   up in $PATH (default "/bin:/usr/bin") like execvp(), except that a file
-//   without a #! line is not handed to /bin/sh (ENOEXEC). A caller that wants
-//   a shell passes {"/bin/sh", "-c", command}.
+// - No shell: `program` (by default argv[0]) is executed with `argv`. A name
+//   without '/' is looked up in $PATH (default "/bin:/usr/bin") like
+//   execvp(), except that a file without a #! line is not handed to /bin/sh
+//   (ENOEXEC). A caller that wants a shell passes {"/bin/sh", "-c", command}.
 // - The child is started with fork() and execve() and, before the exec, only
 //   async-signal-safe calls: it becomes the leader of a new process group
 //   (so the deadline and a termination signal kill everything it started),
@@ -39,7 +39,7 @@
 //   (child_registry.h) that the termination handler kills; when the registry
 //   is full (64 children at once) it runs unregistered.
 // - Every descriptor Run() opens is O_CLOEXEC and closed before it returns.
-// - Errors (`D` is `description`, or argv[0] when it is empty):
+// - Errors (`D` is `description`, or the program when it is empty):
 //     kInvalidArgument  "empty command" / "D: an argument contains a NUL byte"
 //     the exec errno    "cannot run D: <errno text>" (ENOENT -> kNotFound,
 //                       EACCES -> kPermissionDenied, ...) when the program
@@ -56,7 +56,8 @@
 // Example:
 //
 //   svl::subprocess::Command command;
-//   command.argv = {"/bin/sh", "-c", "/usr/sbin/sendmail -t -i"};
+//   command.argv = {"sh", "-c", "/usr/sbin/sendmail -t -i"};
+//   command.program = "/bin/sh";
 //   command.stdin_data = "To: ops@example.com\n\nbody";
 //   command.stderr_mode = svl::subprocess::StderrMode::kMergeWithStdout;
 //   command.deadline = absl::Seconds(30);
@@ -87,6 +88,9 @@ enum class StderrMode {
 struct Command {
   // The program and its arguments; argv[0] must not be empty.
   std::vector<std::string> argv;
+  // The file to execute when it differs from argv[0], e.g. "/bin/sh" for
+  // argv {"sh", "-c", ...} (sh names itself after argv[0] in its messages).
+  std::string program;
   // Names the command in error messages, e.g. "gcore command /usr/bin/gcore".
   std::string description;
   // Written to the child's stdin; absent: stdin is /dev/null.

@@ -261,6 +261,19 @@ TEST_F(SubprocessTest, NotExecutableIsPermissionDenied) {
               StatusIs(absl::StatusCode::kPermissionDenied, Eq("cannot run " + path + ": Permission denied")));
 }
 
+TEST_F(SubprocessTest, ProgramCanDifferFromArgvZero) {
+  Command command;
+  command.argv = {"my-name", "-c", "echo $0"};
+  command.program = "/bin/sh";
+  absl::StatusOr<Result> result = subprocess::Run(command);
+  ASSERT_THAT(result.status(), IsOk());
+  EXPECT_EQ(result->output, "my-name\n");
+  command.program = dir_ + "/missing";
+  EXPECT_THAT(subprocess::Run(command).status(),
+              StatusIs(absl::StatusCode::kNotFound,
+                       Eq("cannot run " + dir_ + "/missing: No such file or directory")));
+}
+
 TEST_F(SubprocessTest, BadCommandsAreInvalid) {
   Command command;
   EXPECT_THAT(subprocess::Run(command).status(),
