@@ -12,13 +12,15 @@
 // 4 KiB) into the error.
 //
 // Details of the contract:
-// - The command runs as `/bin/sh -c <command>` (posix_spawn) in its own
-//   process group, with an empty signal mask and default signal dispositions
-//   (a SIG_IGN the caller set for SIGPIPE is not inherited). Its stdin is a
-//   pipe carrying the message; its stdout AND stderr go to one capture pipe
-//   (a listener's stdout belongs to supervisord, so the command must never
-//   write there; upstream let it). All our descriptors are O_CLOEXEC and all
-//   are closed when Send() returns.
+// - The command runs as `/bin/sh -c <command>` through subprocess::Run()
+//   (subprocess/subprocess.h): in its own process group, with an empty
+//   signal mask and default signal dispositions (a SIG_IGN the caller set
+//   for SIGPIPE is not inherited), and a parent-death signal; a termination
+//   handler (subprocess/termination.h) kills it with the listener. Its stdin
+//   is a pipe carrying the message; its stdout AND stderr go to one capture
+//   pipe (a listener's stdout belongs to supervisord, so the command must
+//   never write there; upstream let it). All our descriptors are O_CLOEXEC
+//   and all are closed when Send() returns.
 // - SIGPIPE: Send() blocks SIGPIPE in the calling thread only while writing,
 //   and consumes (sigtimedwait) the SIGPIPE its own EPIPE write raised before
 //   restoring the mask. The process-wide disposition is not touched.
@@ -37,7 +39,9 @@
 //     kDeadlineExceeded  "sendmail command 'X' was killed after 1s deadline[: out]"
 //     kInvalidArgument   empty command or a NUL byte in it
 //     other codes        "sendmail command 'X': <step>: <errno text>" when
-//                        pipes, posix_spawn, poll or waitpid fail
+//                        pipes, fork, poll or waitpid fail, and
+//                        "cannot run sendmail command 'X': <errno text>"
+//                        when /bin/sh cannot be executed
 //   `out` is the captured output, trailing whitespace removed, followed by
 //   " [output truncated]" when longer than 4 KiB.
 // - An exit 0 without reading a message small enough to fit in the pipe
