@@ -34,10 +34,15 @@ absl::StatusOr<std::vector<std::string>> SplitShellWords(absl::string_view comma
 
 // RunGcore() runs gcore_words + {core_path, pid} directly (no shell), with
 // stdin from /dev/null, and returns its stdout (first 64 KiB). Its stderr is
-// passed through to httpok's stderr. Errors: the program cannot be started
-// (kNotFound / kPermissionDenied), the deadline passed (kDeadlineExceeded; the
-// process group was killed), or a non-zero exit (kInternal, with the status).
-// An empty `gcore_words` or a deadline <= 0 is kInvalidArgument.
+// passed through to httpok's stderr. It runs through subprocess::Run()
+// (subprocess/subprocess.h): in its own process group (gcore starts gdb),
+// with a parent-death signal, and killed by the termination handler
+// (subprocess/termination.h) when httpok is stopped. Errors: the program
+// cannot be started (kNotFound / kPermissionDenied, "cannot run gcore command
+// <program>: <errno text>"), the deadline passed (kDeadlineExceeded; the
+// process group was killed and gcore reaped), or a non-zero exit or a signal
+// (kInternal, with the status). An empty `gcore_words` or a deadline <= 0 is
+// kInvalidArgument.
 absl::StatusOr<std::string> RunGcore(const std::vector<std::string>& gcore_words,
                                      const std::string& core_path, std::int64_t pid,
                                      absl::Duration deadline);
