@@ -27,6 +27,11 @@ absl::Status WriteAll(int fd, absl::string_view bytes) {
     const ssize_t n = write(fd, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EPIPE) {
+        // Its own code: the reader is gone (supervisord closed our stdout),
+        // which a listener reports differently from a failing descriptor.
+        return absl::UnavailableError(absl::StrCat("write(2) to fd ", fd, ": Broken pipe"));
+      }
       return absl::ErrnoToStatus(errno, absl::StrCat("write(2) to fd ", fd));
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));

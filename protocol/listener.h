@@ -50,8 +50,9 @@ using EventHandler = std::function<std::string(const Event&)>;
 //
 // Reads events from `in_fd` and writes protocol replies to `out_fd`. Loops
 // over short reads, short writes and EINTR. Does not own the descriptors.
-// A write to a closed pipe raises SIGPIPE: a listener binary that prefers an
-// EPIPE status should ignore SIGPIPE.
+// A write to a pipe whose reader is gone raises SIGPIPE, which kills the
+// process by default: a listener binary ignores SIGPIPE (see
+// subprocess/termination.h) and gets the kUnavailable status below instead.
 class Listener {
  public:
   Listener(int in_fd, int out_fd);
@@ -66,7 +67,10 @@ class Listener {
   //   - kInvalidArgument / kOutOfRange: a malformed header (nothing is written
   //     to out_fd for that event).
   //   - kDataLoss: EOF in the middle of an event (nothing is written either).
-  //   - errno statuses (absl::ErrnoToStatus): read(2) or write(2) failed.
+  //   - kUnavailable "write(2) to fd N: Broken pipe": the reader of out_fd
+  //     closed it (EPIPE; only when SIGPIPE is ignored or blocked).
+  //   - other errno statuses (absl::ErrnoToStatus): read(2) or write(2)
+  //     failed.
   // The caller prints the error (one line on stderr) and exits non-zero.
   ABSL_MUST_USE_RESULT absl::Status Run(const EventHandler& handler);
 

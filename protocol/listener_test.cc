@@ -12,6 +12,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -244,6 +245,22 @@ TEST(ListenerTest, WriteErrorIsAnErrnoStatus) {
   Listener listener(in.read_fd, /*out_fd=*/in.read_fd);  // not writable
   EXPECT_THAT(listener.Run([](const Event&) { return kResultOk; }),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("write(2) to fd")));
+}
+
+TEST(ListenerTest, ClosedReaderIsUnavailableWhenSigpipeIsIgnored) {
+  struct sigaction ignore = {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  struct sigaction previous;
+  ASSERT_EQ(sigaction(SIGPIPE, &ignore, &previous), 0);
+  absl::Cleanup restore = [&] { sigaction(SIGPIPE, &previous, nullptr); };
+  Pipe in;
+  Pipe out;
+  out.CloseRead();
+  Listener listener(in.read_fd, out.write_fd);
+  EXPECT_THAT(listener.Run([](const Event&) { return kResultOk; }),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       ::testing::Eq(absl::StrCat("write(2) to fd ", out.write_fd, ": Broken pipe"))));
 }
 
 void IgnoreSignal(int) {}
