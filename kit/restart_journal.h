@@ -1,0 +1,97 @@
+// File: kit/restart_journal.h
+//
+// The processes a listener has stopped and not yet seen started again. A
+// restart is stop-then-start: if the start cannot be made at once (the
+// process is slow to stop, supervisord did not answer, the listener itself
+// was stopped or restarted), the process would stay down. The journal keeps
+// each such namespec until the process runs again, in memory and, when given
+// a path, in a small file, so that the next incarnation of the listener
+// finishes what the last one began.
+//
+// The file holds one C-escaped namespec per line and is replaced atomically
+// (a temporary file in the same directory, then rename). Not thread-safe:
+// one thread owns a journal.
+//
+// Example:
+//
+//   absl::StatusOr<std::string> dir = EnsureStateDir(DefaultStateDir());
+//   RestartJournal journal = RestartJournal::InMemory();
+//   if (dir.ok()) {
+//     absl::StatusOr<RestartJournal> opened = RestartJournal::Open(
+//         JoinStatePath(*dir, JournalFileName("httpok", server_url, group, name)));
+//     if (opened.ok()) journal = *std::move(opened);
+//   }
+//   journal.Add("web");     // before stopProcess
+//   ...                     // stop, start
+//   journal.Remove("web");  // once supervisord answered the start
+
+#ifndef SVL_KIT_RESTART_JOURNAL_H_
+#define SVL_KIT_RESTART_JOURNAL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/base/attributes.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace svl {
+namespace kit {
+
+class RestartJournal {
+ public:
+  // InMemory() is a journal that keeps nothing on disk.
+  static RestartJournal InMemory();
+
+  // Open() loads `path` when it exists (a missing file is an empty journal)
+  // and writes there from now on. Errors: the file cannot be read, or a line
+  // is not a C-escaped namespec (the message names the path).
+  static absl::StatusOr<RestartJournal> Open(std::string path);
+
+  // Add() records `namespec` (once; adding it again changes nothing) and
+  // writes the file. The error names the path; the entry stays in memory.
+  ABSL_MUST_USE_RESULT absl::Status Add(absl::string_view namespec);
+
+  // Remove() forgets `namespec` (if present) and writes the file.
+  ABSL_MUST_USE_RESULT absl::Status Remove(absl::string_view namespec);
+
+  // The recorded namespecs, oldest first.
+  const std::vector<std::string>& pending() const { return pending_; }
+  bool empty() const { return pending_.empty(); }
+
+  // The file, or "" for an in-memory journal.
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit RestartJournal(std::string path) : path_(std::move(path)) {}
+  absl::Status Save() const;
+
+  std::string path_;
+  std::vector<std::string> pending_;
+};
+
+// DefaultStateDir() is where listeners keep their state unless told
+// otherwise: $SVLISTEN_STATE_DIR when set; /run/svlisten for root; else
+// $XDG_RUNTIME_DIR/svlisten, or ${TMPDIR:-/tmp}/svlisten-<uid>.
+std::string DefaultStateDir();
+
+// EnsureStateDir() creates `dir` (mode 0700) when missing and checks that it
+// is a real directory (not a symbolic link) owned by this user and not
+// writable by others. Returns `dir`; the error says what is wrong with it.
+absl::StatusOr<std::string> EnsureStateDir(const std::string& dir);
+
+// JournalFileName() names one listener instance's journal: the listener, a
+// hash of the supervisord URL, and its group and process names (any byte
+// outside [A-Za-z0-9._-] becomes '_'), e.g.
+// "httpok-3f2a9c1d-httpok-httpok.restarts".
+std::string JournalFileName(absl::string_view listener, absl::string_view server_url,
+                            absl::string_view group, absl::string_view process);
+
+// JoinStatePath() is dir + "/" + file_name.
+std::string JoinStatePath(absl::string_view dir, absl::string_view file_name);
+
+}  // namespace kit
+}  // namespace svl
+
+#endif  // SVL_KIT_RESTART_JOURNAL_H_
