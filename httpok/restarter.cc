@@ -124,25 +124,127 @@ absl::Status StartAndWait(SupervisorClient& client, absl::string_view namespec,
   return status;
 }
 
+namespace {
+
+bool IsRunningAgain(ProcessState state) {
+  return state == ProcessState::kRunning || state == ProcessState::kStarting ||
+         state == ProcessState::kBackoff;
+}
+
+bool IsFaultCode(const absl::Status& status, int code) {
+  absl::optional<Fault> fault = FaultFromStatus(status);
+  return fault.has_value() && fault->code == code;
+}
+
+// Watch() polls `namespec` until it is stopped (OK), runs again
+// (`*running_again`), is gone (the BAD_NAME fault), `bound` passed while it
+// was still STOPPING (kDeadlineExceeded), or supervisord gave no answer for
+// options.unanswered_bound (kUnavailable). `bound` zero: one look.
+absl::Status Watch(SupervisorClient& client, absl::string_view namespec, absl::Duration bound,
+                   const RestartOptions& options, bool* running_again,
+                   absl::optional<ProcessInfo>* seen) {
+  const absl::Time start = absl::Now();
+  absl::Time last_answer = start;
+  absl::Status last_error;
+  while (true) {
+    absl::StatusOr<ProcessInfo> info = client.GetProcessInfo(namespec);
+    const absl::Time now = absl::Now();
+    if (info.ok()) {
+      *seen = *info;
+      last_answer = now;
+      if (IsStopped(info->state)) return absl::OkStatus();
+      if (IsRunningAgain(info->state)) {
+        *running_again = true;
+        return absl::OkStatus();
+      }
+    } else if (FaultFromStatus(info.status()).has_value()) {
+      return info.status();
+    } else {
+      last_error = info.status();
+      if (now - last_answer >= options.unanswered_bound || bound == absl::ZeroDuration()) {
+        return absl::UnavailableError(absl::StrCat("no answer about ", namespec, " for ",
+                                                   absl::FormatDuration(now - last_answer), ": ",
+                                                   last_error.message()));
+      }
+    }
+    if (info.ok() && now - start >= bound) {
+      if (bound == absl::ZeroDuration()) {
+        return absl::DeadlineExceededError(absl::StrCat(namespec, " is still ", info->statename));
+      }
+      return absl::DeadlineExceededError(absl::StrCat(namespec, " still ", info->statename,
+                                                      " after ", absl::FormatDuration(bound)));
+    }
+    absl::SleepFor(options.poll_interval);
+  }
+}
+
+// StartPhase() makes the start and fills in the result's start fields.
+void StartPhase(SupervisorClient& client, absl::string_view namespec,
+                const RestartOptions& options, RestartResult* result) {
+  result->start_attempted = true;
+  absl::optional<ProcessInfo> start_seen;
+  if (options.blocking_calls) {
+    result->start = client.StartProcess(namespec, /*wait=*/true);
+  } else {
+    result->start = Start(client, namespec, options, &start_seen);
+  }
+  if (!options.blocking_calls && !start_seen.has_value() && !result->start.ok()) {
+    // startProcess itself failed: one look, to name the state it left.
+    // (Not with upstream's calls, whose call list stays upstream's.)
+    absl::StatusOr<ProcessInfo> info = client.GetProcessInfo(namespec);
+    if (info.ok()) start_seen = *info;
+  }
+  if (start_seen.has_value()) result->last_info = start_seen;
+  // Settled: supervisord answered (OK or a fault), or a poll saw it
+  // STARTING past the deadline (supervisord goes on starting it).
+  const bool answered = result->start.ok() || FaultFromStatus(result->start).has_value() ||
+                        (start_seen.has_value() && start_seen->state == ProcessState::kStarting);
+  result->pending = !answered;
+}
+
+// AfterStop() is everything after the stop call: watch when needed, then start.
+void AfterStop(SupervisorClient& client, absl::string_view namespec, const RestartOptions& options,
+               bool must_watch, absl::Duration bound, RestartResult* result) {
+  if (must_watch) {
+    result->watched = true;
+    absl::optional<ProcessInfo> seen;
+    result->waited = Watch(client, namespec, bound, options, &result->running_again, &seen);
+    if (seen.has_value()) result->last_info = seen;
+    if (!result->waited.ok() || result->running_again) {
+      const bool gone = IsFaultCode(result->waited, FaultCode::kBadName);
+      result->pending = !result->running_again && !gone;
+      result->start = absl::AbortedError(
+          result->running_again ? absl::StrCat("not started: ", namespec, " runs again")
+                                : absl::StrCat("not started: ", result->waited.message()));
+      return;
+    }
+  }
+  StartPhase(client, namespec, options, result);
+}
+
+}  // namespace
+
 RestartResult RestartProcess(SupervisorClient& client, absl::string_view namespec,
                              const RestartOptions& options) {
   RestartResult result;
   absl::optional<ProcessInfo> stop_seen;
-  result.stop = Stop(client, namespec, options, &stop_seen);
-  if (!result.stop.ok() && !FaultFromStatus(result.stop).has_value()) {
-    result.start = absl::AbortedError(absl::StrCat("not started: stopping ", namespec, " failed"));
-    result.last_info = stop_seen;
-    return result;
+  if (options.blocking_calls) {
+    result.stop = client.StopProcess(namespec, /*wait=*/true);
+  } else {
+    result.stop = Stop(client, namespec, options, &stop_seen);
   }
-  result.start_attempted = true;
-  absl::optional<ProcessInfo> start_seen;
-  result.start = Start(client, namespec, options, &start_seen);
-  if (!start_seen.has_value()) {
-    // startProcess itself failed: one look, to name the state it left.
-    absl::StatusOr<ProcessInfo> info = client.GetProcessInfo(namespec);
-    if (info.ok()) start_seen = *info;
-  }
-  result.last_info = start_seen.has_value() ? start_seen : stop_seen;
+  result.last_info = stop_seen;
+  const bool fault = FaultFromStatus(result.stop).has_value();
+  const bool must_watch = (!result.stop.ok() && !fault) ||
+                          IsFaultCode(result.stop, FaultCode::kNotRunning);
+  AfterStop(client, namespec, options, must_watch, options.stop_wait_bound, &result);
+  return result;
+}
+
+RestartResult FinishRestart(SupervisorClient& client, absl::string_view namespec,
+                            const RestartOptions& options) {
+  RestartResult result;
+  AfterStop(client, namespec, options, /*must_watch=*/true, absl::ZeroDuration(), &result);
   return result;
 }
 

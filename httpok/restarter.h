@@ -1,12 +1,12 @@
 // File: httpok/restarter.h
 //
-// Restarting one process over supervisord's XML-RPC without ever blocking
-// inside supervisord (issue 7, "never wedge"): stopProcess(name, wait=false),
-// then getProcessInfo polled until a stopped state, then startProcess(name,
-// wait=false), polled until RUNNING, each phase under its own deadline.
-// Upstream calls both with wait=true, which holds the listener (and the RPC
-// connection) for stopwaitsecs + startsecs, or forever if supervisord never
-// answers (Supervisor/supervisor#991).
+// Restarting one process over supervisord's XML-RPC: stop, then start, with
+// upstream's blocking calls (wait=true) or without blocking supervisord
+// (wait=false, then getProcessInfo polled, each phase under its own
+// deadline). Either way a restart ends with the process running again, or
+// with a clear reason why it could not be started: a stop slower than its
+// deadline is watched until supervisord has stopped the process, and only
+// then is it started (a STOPPING process cannot be started).
 //
 // Results keep supervisord's faults (supervisor_rpc/fault.h), so the caller
 // can render upstream's lines byte for byte:
@@ -53,16 +53,28 @@ namespace svl {
 namespace httpok {
 
 struct RestartOptions {
-  // How long to wait for the process to reach STOPPED/EXITED/FATAL. Keep it
-  // above the program's stopwaitsecs (supervisord SIGKILLs after that).
+  // true: upstream's calls, stopProcess and startProcess with wait=true
+  // (supervisord answers when the phase is over; each call is bounded by the
+  // transport's deadline). false: wait=false, then getProcessInfo polled
+  // under stop_timeout / start_timeout.
+  bool blocking_calls = false;
+  // Polled stop phase: after this the stop is slow (see RestartProcess).
+  // Keep it above the program's stopwaitsecs for a quiet restart.
   absl::Duration stop_timeout = absl::Seconds(60);
-  // How long to wait for RUNNING (the program's startsecs, plus slack).
+  // Polled start phase: how long to wait for RUNNING (startsecs plus slack).
   absl::Duration start_timeout = absl::Seconds(60);
+  // A slow stop is watched this long at most (supervisord SIGKILLs after
+  // the program's stopwaitsecs, so it ends well before in practice); then
+  // the start is left pending for a later FinishRestart().
+  absl::Duration stop_wait_bound = absl::Minutes(10);
+  // While watching, how long getProcessInfo may fail without an answer
+  // (supervisord unreachable) before the start is left pending.
+  absl::Duration unanswered_bound = absl::Seconds(30);
   // Pause between two getProcessInfo calls.
   absl::Duration poll_interval = absl::Milliseconds(100);
 };
 
-// StopAndWait() stops `namespec` and waits for a stopped state.
+// StopAndWait() stops `namespec` (wait=false) and waits for a stopped state.
 //   - OK: stopProcess accepted and the process reached STOPPED, EXITED or
 //     FATAL (`*last` holds that info when non-null).
 //   - a fault from stopProcess (NOT_RUNNING, BAD_NAME, FAILED) or from a
@@ -76,7 +88,7 @@ ABSL_MUST_USE_RESULT absl::Status StopAndWait(supervisor_rpc::SupervisorClient& 
                                               const RestartOptions& options,
                                               supervisor_rpc::ProcessInfo* last = nullptr);
 
-// StartAndWait() starts `namespec` and waits for RUNNING.
+// StartAndWait() starts `namespec` (wait=false) and waits for RUNNING.
 //   - OK: RUNNING (`*last` holds that info when non-null: new pid and start);
 //   - a fault from startProcess (ALREADY_STARTED, NO_FILE, SPAWN_ERROR, ...);
 //   - Fault SPAWN_ERROR "SPAWN_ERROR: <namespec>" when a poll shows spawnerr
@@ -91,22 +103,47 @@ ABSL_MUST_USE_RESULT absl::Status StartAndWait(supervisor_rpc::SupervisorClient&
                                                supervisor_rpc::ProcessInfo* last = nullptr);
 
 struct RestartResult {
-  absl::Status stop;             // from StopAndWait()
-  bool start_attempted = false;  // false: start is kAborted, nothing was started
-  absl::Status start;            // from StartAndWait()
-  // The last process info seen by the start phase (after a successful start:
-  // RUNNING with the new pid and start; when startProcess itself failed, one
-  // getProcessInfo made afterwards), else the last one seen by the stop
-  // phase; nullopt when supervisord gave none.
+  // The stop: OK; a fault of stopProcess; or why it was slow (the blocking
+  // call's deadline or transport error, "<ns> still STOPPING after 1s").
+  absl::Status stop;
+  // The stop was slow (neither OK nor a fault), or answered NOT_RUNNING: the
+  // process was then watched until it was stopped (`waited` OK), running
+  // again (`running_again`), gone (`waited` BAD_NAME), or the watch ended
+  // (`waited` kDeadlineExceeded "<ns> still STOPPING after 10m", or
+  // kUnavailable "no answer about <ns> for 30s: <error>").
+  bool watched = false;
+  absl::Status waited;
+  // Seen RUNNING, STARTING or BACKOFF while watching: supervisord (or
+  // someone) started it; no start was made.
+  bool running_again = false;
+  bool start_attempted = false;  // false: `start` is kAborted, nothing was started
+  absl::Status start;            // from startProcess (blocking) or StartAndWait()
+  // The process may still be down because of this restart and no answer
+  // settled it: a later FinishRestart() must look at it again.
+  bool pending = false;
+  // The last process info seen: after a start, RUNNING with the new pid and
+  // start (or, when startProcess itself failed, one getProcessInfo made
+  // afterwards); else the last one seen before; nullopt when none.
   absl::optional<supervisor_rpc::ProcessInfo> last_info;
 };
 
-// RestartProcess() is StopAndWait() then StartAndWait(). As upstream, a stop
-// that failed with a supervisord fault (e.g. NOT_RUNNING) still goes on to
-// start. A stop that failed otherwise (deadline, transport) does not: start is
-// kAborted "not started: stopping <namespec> failed".
+// RestartProcess() stops `namespec`, then starts it, and never calls
+// startProcess on a process that is still STOPPING:
+//   - stop OK: start.
+//   - stop answered with a fault: as upstream, start anyway; except
+//     NOT_RUNNING, which a STOPPING process answers too: watch first.
+//   - stop slow (deadline, transport error): watch the process; start it
+//     once it is STOPPED, EXITED or FATAL; no start when it runs again or
+//     the watch ended (`pending`).
 RestartResult RestartProcess(supervisor_rpc::SupervisorClient& client, absl::string_view namespec,
                              const RestartOptions& options);
+
+// FinishRestart() takes up a restart left pending (by this listener, or by
+// an earlier run of it): one look at the process; started when it is
+// stopped; nothing to do when it runs again or no longer exists; still
+// `pending` when it is STOPPING or supervisord does not answer.
+RestartResult FinishRestart(supervisor_rpc::SupervisorClient& client, absl::string_view namespec,
+                            const RestartOptions& options);
 
 // RestartWorker: one background thread running one job at a time.
 class RestartWorker {

@@ -40,6 +40,7 @@ using ::svl::testing::StatusIs;
 using ::svl::testing::Supervisord;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // ---------------------------------------------------------------- RestartWorker
 
@@ -143,7 +144,7 @@ command=/bin/sleep 1000
 autostart=false
 startsecs=0
 stopsignal=CONT
-stopwaitsecs=2
+stopwaitsecs=10
 
 [program:nosuch]
 command=/nonexistent/bin
@@ -220,6 +221,9 @@ TEST_F(RestarterTest, StopFaultOnAStoppedProgramThenStarts) {
   RestartResult result = RestartProcess(*client_, "stopped", FastOptions());
   ExpectFault(result.stop, FaultCode::kNotRunning, "NOT_RUNNING: stopped");
   EXPECT_THAT(result.stop, StatusIs(absl::StatusCode::kFailedPrecondition));
+  // NOT_RUNNING is also what a STOPPING process answers: looked at first.
+  EXPECT_TRUE(result.watched);
+  EXPECT_THAT(result.waited, IsOk());
   EXPECT_TRUE(result.start_attempted);
   EXPECT_THAT(result.start, IsOk());
   ASSERT_TRUE(result.last_info.has_value());
@@ -287,31 +291,113 @@ TEST_F(RestarterTest, StoppedWhileStartingIsAbnormalTermination) {
   EXPECT_THAT(last.statename, AnyOf("STOPPING", "STOPPED"));
 }
 
-TEST_F(RestarterTest, StopDeadlineDoesNotStart) {
-  // stopsignal=CONT: sleep ignores it; supervisord SIGKILLs after 2 s.
+// stubborn ignores its stopsignal (CONT); supervisord SIGKILLs it after
+// stopwaitsecs=10, far beyond the 500 ms stop phase and 2 s call deadlines.
+
+TEST_F(RestarterTest, SlowStopIsWatchedAndTheProcessStartedOnceStopped) {
   ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  absl::StatusOr<ProcessInfo> before = client_->GetProcessInfo("stubborn");
+  ASSERT_THAT(before, IsOk());
   RestartOptions options = FastOptions();
   options.stop_timeout = absl::Milliseconds(500);
   RestartResult result = RestartProcess(*client_, "stubborn", options);
   EXPECT_THAT(result.stop, StatusIs(absl::StatusCode::kDeadlineExceeded,
                                     "stubborn still STOPPING after 500ms"));
+  EXPECT_TRUE(result.watched);
+  EXPECT_THAT(result.waited, IsOk());
+  EXPECT_FALSE(result.running_again);
+  EXPECT_TRUE(result.start_attempted);
+  EXPECT_THAT(result.start, IsOk());
+  EXPECT_FALSE(result.pending);
+  ASSERT_TRUE(result.last_info.has_value());
+  EXPECT_EQ(result.last_info->state, ProcessState::kRunning);
+  EXPECT_NE(result.last_info->pid, before->pid);
+  // Started only after supervisord had killed it: never while STOPPING.
+  const std::string log = sv_->ReadLog();
+  const size_t killed = log.find("stopped: stubborn (terminated by SIGKILL)");
+  ASSERT_NE(killed, std::string::npos) << log;
+  EXPECT_NE(log.find("spawned: 'stubborn'", killed), std::string::npos) << log;
+}
+
+TEST_F(RestarterTest, BlockingStopPastTheCallDeadlineIsWatchedAndStarted) {
+  // Upstream's calls on a transport whose deadline (2 s) ends before the
+  // stop does: the stopProcess call fails, the process is still STOPPING.
+  ServerConfig config;
+  config.url = sv_->server_url();
+  config.deadline = absl::Seconds(2);
+  absl::StatusOr<std::unique_ptr<CurlTransport>> transport = CurlTransport::Create(config);
+  ASSERT_THAT(transport, IsOk());
+  SupervisorClient client(**transport);
+  ASSERT_THAT(client.StartProcess("stubborn", true), IsOk());
+  RestartOptions options = FastOptions();
+  options.blocking_calls = true;
+  RestartResult result = RestartProcess(client, "stubborn", options);
+  EXPECT_THAT(result.stop, StatusIs(absl::StatusCode::kDeadlineExceeded));
   EXPECT_FALSE(FaultFromStatus(result.stop).has_value());
+  EXPECT_TRUE(result.watched);
+  EXPECT_THAT(result.waited, IsOk());
+  EXPECT_TRUE(result.start_attempted);
+  EXPECT_THAT(result.start, IsOk());
+  EXPECT_FALSE(result.pending);
+  absl::StatusOr<ProcessInfo> after = client_->GetProcessInfo("stubborn");
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->state, ProcessState::kRunning);
+  EXPECT_EQ(sv_->CountInLog("stopped: stubborn (terminated by SIGKILL)"), 1);
+  EXPECT_THAT(sv_->ReadLog(), Not(HasSubstr("ABNORMAL_TERMINATION")));
+}
+
+TEST_F(RestarterTest, WatchBoundLeavesTheStartPendingAndFinishRestartTakesItUp) {
+  ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  RestartOptions options = FastOptions();
+  options.stop_timeout = absl::Milliseconds(200);
+  options.stop_wait_bound = absl::Milliseconds(300);
+  RestartResult result = RestartProcess(*client_, "stubborn", options);
+  EXPECT_THAT(result.waited, StatusIs(absl::StatusCode::kDeadlineExceeded,
+                                      "stubborn still STOPPING after 300ms"));
   EXPECT_FALSE(result.start_attempted);
   EXPECT_THAT(result.start, StatusIs(absl::StatusCode::kAborted,
-                                     "not started: stopping stubborn failed"));
+                                     "not started: stubborn still STOPPING after 300ms"));
+  EXPECT_TRUE(result.pending);
+  // Still STOPPING: one look, nothing started, still pending.
+  result = FinishRestart(*client_, "stubborn", options);
+  EXPECT_TRUE(result.pending);
+  EXPECT_FALSE(result.start_attempted);
+  EXPECT_THAT(result.waited, StatusIs(absl::StatusCode::kDeadlineExceeded,
+                                      "stubborn is still STOPPING"));
+  // Once supervisord has stopped it, FinishRestart starts it.
+  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", absl::Seconds(30)),
+              IsOk());
+  result = FinishRestart(*client_, "stubborn", options);
+  EXPECT_FALSE(result.pending);
+  EXPECT_TRUE(result.start_attempted);
+  EXPECT_THAT(result.start, IsOk());
   ASSERT_TRUE(result.last_info.has_value());
-  EXPECT_EQ(result.last_info->state, ProcessState::kStopping);
-  // Why no start: a STOPPING process cannot be started. startProcess with
-  // wait=false even answers true without spawning anything; the poll then
-  // sees STOPPING, as supervisord's wait=true would.
+  EXPECT_EQ(result.last_info->state, ProcessState::kRunning);
+  // Running: nothing left to do.
+  result = FinishRestart(*client_, "stubborn", options);
+  EXPECT_FALSE(result.pending);
+  EXPECT_TRUE(result.running_again);
+  EXPECT_FALSE(result.start_attempted);
+  // Gone: nothing left to do either.
+  result = FinishRestart(*client_, "nope", options);
+  EXPECT_FALSE(result.pending);
+  ExpectFault(result.waited, FaultCode::kBadName, "BAD_NAME: nope");
+}
+
+TEST_F(RestarterTest, AStoppingProcessCannotBeStarted) {
+  // Why a slow stop is watched: startProcess(wait=false) on a STOPPING
+  // process answers true without spawning anything; the poll then sees
+  // STOPPING, as supervisord's wait=true would.
+  ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  ASSERT_THAT(client_->StopProcess("stubborn", /*wait=*/false), IsOk());
   ExpectFault(StartAndWait(*client_, "stubborn", FastOptions()), FaultCode::kAbnormalTermination,
               "ABNORMAL_TERMINATION: stubborn");
-  // With a deadline above stopwaitsecs the same stop succeeds.
-  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", absl::Seconds(20)),
+  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", absl::Seconds(30)),
               IsOk());
   ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  RestartOptions options = FastOptions();
   ProcessInfo last;
-  EXPECT_THAT(StopAndWait(*client_, "stubborn", FastOptions(), &last), IsOk());
+  EXPECT_THAT(StopAndWait(*client_, "stubborn", options, &last), IsOk());
   EXPECT_EQ(last.state, ProcessState::kStopped);
 }
 
@@ -325,10 +411,16 @@ TEST(RestarterNoServerTest, UnreachableSupervisordDoesNotStart) {
   std::unique_ptr<CurlTransport> transport = MakeTransport(url);
   ASSERT_NE(transport, nullptr);
   SupervisorClient client(*transport);
-  RestartResult result = RestartProcess(client, "sleeper", FastOptions());
+  RestartOptions options = FastOptions();
+  options.unanswered_bound = absl::Milliseconds(300);
+  RestartResult result = RestartProcess(client, "sleeper", options);
   EXPECT_THAT(result.stop, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_TRUE(result.watched);
+  EXPECT_THAT(result.waited, StatusIs(absl::StatusCode::kUnavailable,
+                                      HasSubstr("no answer about sleeper for ")));
   EXPECT_FALSE(result.start_attempted);
   EXPECT_THAT(result.start, StatusIs(absl::StatusCode::kAborted));
+  EXPECT_TRUE(result.pending);  // a later round looks again
   EXPECT_FALSE(result.last_info.has_value());
 }
 
