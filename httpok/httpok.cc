@@ -111,19 +111,42 @@ bool ParseTickWhen(absl::string_view payload, std::int64_t* when) {
 HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
     : options_(std::move(options)),
       deps_(std::move(deps)),
+      write_stderr_([writer = deps_.write_stderr,
+                     mu = std::make_shared<absl::Mutex>()](absl::string_view text) {
+        absl::MutexLock lock(mu.get());
+        writer(text);
+      }),
       shown_url_(RedactUrl(options_.url)),
       prefix_(options_.name.empty() ? "httpok: " : absl::StrCat("httpok [", options_.name, "]: ")),
-      sink_(deps_.write_stderr),
+      sink_(write_stderr_),
       log_(options_.log_format, options_.name, sink_),
-      policy_(options_.policy) {
+      policy_(options_.policy),
+      journal_(deps_.journal != nullptr ? deps_.journal : &own_journal_) {
   const size_t colon = options_.user.find(':');
   if (colon != std::string::npos) log_.AddSecret(options_.user.substr(colon + 1));
   log_.AddSecret(options_.smtp_password);
+  restart_options_.blocking_calls = options_.restart_timeout == absl::ZeroDuration();
+  if (!restart_options_.blocking_calls) {
+    restart_options_.stop_timeout = options_.restart_timeout;
+    restart_options_.start_timeout = options_.restart_timeout;
+  }
+  restart_options_.poll_interval = absl::Milliseconds(250);
+  if (!options_.email.empty() && deps_.mailer != nullptr) {
+    notices_ = std::make_unique<kit::NoticeQueue>(
+        deps_.mailer, kMailQueueCapacity, [this](const mailer::Message& dropped) {
+          Log(reason::kMail, absl::StrCat("mail dropped unsent: ", kMailQueueCapacity,
+                                          " mails were waiting for delivery"),
+              {{"subject", dropped.subject}});
+        });
+  }
 }
 
 HttpOk::~HttpOk() { Drain(); }
 
-void HttpOk::Drain() { worker_.Drain(); }
+void HttpOk::Drain() {
+  worker_.Drain();
+  if (notices_ != nullptr) notices_->Drain();
+}
 
 std::string HttpOk::HandleEvent(const protocol::Event& event) {
   const std::string ok(protocol::kResultOk);
@@ -168,6 +191,7 @@ std::string HttpOk::HandleEvent(const protocol::Event& event) {
 void HttpOk::Work() {
   while (true) {
     restarted_ = false;
+    FinishPendingRestarts();
     RunCheck();
     absl::MutexLock lock(&mu_);
     if (pending_ && pending_dated_ && restarted_) {
@@ -234,11 +258,10 @@ void HttpOk::RunCheck() {
     if (incident_open_ && policy_.success_run() >= options_.policy.successes) {
       incident_open_ = false;
       if (options_.log_format_given) Log(reason::kOk, absl::StrCat("recovered: ", msg));
-      if (options_.notify_once && incident_mailed_) {
-        incident_mailed_ = false;
-        SendMail(absl::StrCat(options_.dry_run ? "[dry-run] " : "", prefix_, shown_url_,
-                              ": recovered"),
-                 msg);
+      if (options_.notify_once && incident_mailed_.exchange(false)) {
+        QueueMail(absl::StrCat(options_.dry_run ? "[dry-run] " : "", prefix_, shown_url_,
+                               ": recovered"),
+                  msg, "");
       }
     }
     return;
@@ -257,6 +280,7 @@ void HttpOk::RunCheck() {
         {{"failures", count}});
     return;
   }
+  policy_.RecordActed();
   Act(subject, msg);
 }
 
@@ -329,16 +353,17 @@ bool HttpOk::ShouldCheck() {
 }
 
 bool HttpOk::Selected(const ProcessInfo& process) const {
-  if (Contains(options_.programs, process.name) ||
-      Contains(options_.programs, supervisor_rpc::MakeNamespec(process.group, process.name))) {
-    return true;
-  }
-  return !IsSelf(process) && Contains(options_.programs, absl::StrCat(process.group, ":*"));
+  if (IsSelf(process)) return false;  // never from inside its own RPC
+  return Contains(options_.programs, process.name) ||
+         Contains(options_.programs, supervisor_rpc::MakeNamespec(process.group, process.name)) ||
+         Contains(options_.programs, absl::StrCat(process.group, ":*"));
 }
 
 bool HttpOk::IsSelf(const ProcessInfo& process) const {
-  return !options_.self_name.empty() && process.name == options_.self_name &&
-         process.group == options_.self_group;
+  // The whole pool: with numprocs > 1 every httpok of the pool fails the
+  // same check, and each would restart the others.
+  if (!options_.self_group.empty()) return process.group == options_.self_group;
+  return !options_.self_name.empty() && process.name == options_.self_name;
 }
 
 void HttpOk::WriteLine(const std::string& text, std::vector<std::string>* messages) {
@@ -348,33 +373,52 @@ void HttpOk::WriteLine(const std::string& text, std::vector<std::string>* messag
   if (options_.log_format == LogFormat::kJson) {
     Log(reason_, line);
   } else {
-    deps_.write_stderr(absl::StrCat(line, "\n"));
+    write_stderr_(absl::StrCat(line, "\n"));
   }
   if (messages != nullptr) messages->push_back(line);
 }
 
-void HttpOk::WriteReason(const std::string& subject, const std::string& msg) {
-  WriteLine(absl::StrCat("Reason: ", subject, " (", FoldToOneLine(msg), ")"), nullptr);
+std::string HttpOk::ReasonLine(const std::string& subject, const std::string& msg) {
+  return absl::StrCat("Reason: ", subject, " (", FoldToOneLine(msg), ")");
 }
 
-bool HttpOk::SendMail(const std::string& subject, const std::string& body) {
-  if (options_.email.empty() || deps_.mailer == nullptr) return false;
+void HttpOk::WriteReason(const std::string& subject, const std::string& msg) {
+  WriteLine(ReasonLine(subject, msg), nullptr);
+}
+
+bool HttpOk::QueueMail(const std::string& subject, const std::string& body,
+                       const std::string& reason_line) {
+  if (notices_ == nullptr) return false;
   mailer::Message message;
   message.to = options_.email;
   message.subject = subject;
   message.body = body;
-  if (absl::Status sent = deps_.mailer->Send(message); !sent.ok()) {
-    WriteLine(absl::StrCat("Failed to send mail: ", Shown(FoldToOneLine(sent.message()))), nullptr);
-    return false;
-  }
-  // Upstream's dump, plus the newline it lacked: without it the next line
-  // written to stderr was glued to the last line of the mail.
-  const std::string dump = absl::StrCat("Mailed:\n\n", mailer::FormatMessage(message), "\n");
-  if (options_.log_format == LogFormat::kJson) {
-    Log(reason_, dump.substr(0, dump.size() - 1));
-  } else {
-    deps_.write_stderr(dump);
-  }
+  const std::string reason = reason_;
+  notices_->Enqueue({std::move(message), [this, reason, reason_line](
+                                             const mailer::Message& sent, const absl::Status& status) {
+                       if (!status.ok()) {
+                         incident_mailed_ = false;  // --notify-once: mail the next act again
+                         const std::string failed = absl::StrCat(
+                             "Failed to send mail: ", Shown(FoldToOneLine(status.message())));
+                         if (options_.log_format == LogFormat::kJson) {
+                           Log(reason, failed);
+                           if (!reason_line.empty()) Log(reason, reason_line);
+                         } else {
+                           write_stderr_(absl::StrCat(failed, "\n"));
+                           if (!reason_line.empty()) write_stderr_(absl::StrCat(reason_line, "\n"));
+                         }
+                         return;
+                       }
+                       // Upstream's dump, plus the newline it lacked: without it the
+                       // next line written to stderr was glued to the mail's last line.
+                       const std::string dump =
+                           absl::StrCat("Mailed:\n\n", mailer::FormatMessage(sent), "\n");
+                       if (options_.log_format == LogFormat::kJson) {
+                         Log(reason, dump.substr(0, dump.size() - 1));
+                       } else {
+                         write_stderr_(dump);
+                       }
+                     }});
   return true;
 }
 
@@ -441,11 +485,8 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
                               : "mail not sent: no process was restarted");
     return;
   }
-  if (SendMail(mail_subject, absl::StrJoin(messages, "\n"))) {
-    incident_mailed_ = true;
-  } else {
-    WriteReason(subject, msg);
-  }
+  incident_mailed_ = true;
+  QueueMail(mail_subject, absl::StrJoin(messages, "\n"), ReasonLine(subject, msg));
 }
 
 bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messages,
@@ -494,55 +535,106 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
   }
   WriteLine(absl::StrCat(namespec, " is in RUNNING state, restarting"), messages);
   restarted_ = true;
+  JournalAdd(namespec);
+  const RestartResult result = RestartProcess(*deps_.client, namespec, restart_options_);
+  ReportRestart(namespec, result, messages);
+  if (!result.pending) JournalRemove(namespec);
   std::int64_t start_after = 0;
   std::int64_t pid_after = 0;
-  if (options_.restart_timeout > absl::ZeroDuration()) {
-    // Without blocking supervisord: wait=false, then poll under deadlines.
-    RestartOptions restart;
-    restart.stop_timeout = options_.restart_timeout;
-    restart.start_timeout = options_.restart_timeout;
-    const RestartResult result = RestartProcess(*deps_.client, namespec, restart);
-    if (!result.stop.ok()) {
-      WriteLine(absl::StrCat("Failed to stop process ", namespec, ": ", RenderError(result.stop)),
-                messages);
-    }
-    if (!result.start.ok()) {
-      WriteLine(
-          absl::StrCat("Failed to start process ", namespec, ": ", RenderError(result.start)),
-          messages);
-    } else {
-      WriteLine(absl::StrCat(namespec, " restarted"), messages);
-      if (result.last_info.has_value()) {
-        start_after = result.last_info->start;
-        pid_after = result.last_info->pid;
+  if (result.start_attempted && result.start.ok()) {
+    if (result.last_info.has_value() && result.last_info->state == ProcessState::kRunning) {
+      start_after = result.last_info->start;
+      pid_after = result.last_info->pid;
+    } else if (options_.policy.max_restarts > 0) {
+      // The budget needs the new start/pid to tell our restarts from
+      // others' (one more call, only with --max-restarts).
+      if (absl::StatusOr<ProcessInfo> after = deps_.client->GetProcessInfo(namespec); after.ok()) {
+        start_after = after->start;
+        pid_after = after->pid;
       }
-    }
-    policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
-    return true;
-  }
-  // Upstream's blocking calls (on this worker thread, so TICKs are still
-  // acknowledged meanwhile).
-  if (absl::Status stopped = deps_.client->StopProcess(namespec, /*wait=*/true); !stopped.ok()) {
-    WriteLine(absl::StrCat("Failed to stop process ", namespec, ": ", RenderError(stopped)),
-              messages);
-  }
-  if (absl::Status started = deps_.client->StartProcess(namespec, /*wait=*/true);
-      !started.ok()) {
-    WriteLine(absl::StrCat("Failed to start process ", namespec, ": ", RenderError(started)),
-              messages);
-  } else {
-    WriteLine(absl::StrCat(namespec, " restarted"), messages);
-  }
-  // The budget needs the new start/pid to tell our restarts from others'
-  // (one more call, only with --max-restarts).
-  if (options_.policy.max_restarts > 0) {
-    if (absl::StatusOr<ProcessInfo> after = deps_.client->GetProcessInfo(namespec); after.ok()) {
-      start_after = after->start;
-      pid_after = after->pid;
     }
   }
   policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
   return true;
+}
+
+void HttpOk::ReportRestart(const std::string& namespec, const RestartResult& result,
+                           std::vector<std::string>* messages) {
+  const bool stop_fault = supervisor_rpc::FaultFromStatus(result.stop).has_value();
+  if (stop_fault) {
+    WriteLine(absl::StrCat("Failed to stop process ", namespec, ": ", RenderError(result.stop)),
+              messages);
+  } else if (!result.stop.ok()) {
+    WriteLine(absl::StrCat(namespec, " is slow to stop (", RenderError(result.stop),
+                           "), waiting for it to stop"),
+              messages);
+  }
+  if (result.watched && result.running_again) {
+    WriteLine(absl::StrCat(namespec, " runs again (",
+                           result.last_info.has_value() ? result.last_info->statename : "RUNNING",
+                           "), not started"),
+              messages);
+    return;
+  }
+  if (!result.start_attempted) {
+    WriteLine(absl::StrCat("Failed to start process ", namespec, ": ", RenderError(result.waited),
+                           result.pending ? "; httpok will start it once it has stopped" : ""),
+              messages);
+    return;
+  }
+  if (result.start.ok()) {
+    WriteLine(absl::StrCat(namespec, " restarted"), messages);
+    return;
+  }
+  WriteLine(absl::StrCat("Failed to start process ", namespec, ": ", RenderError(result.start),
+                         result.pending ? "; httpok will look at it again" : ""),
+            messages);
+}
+
+void HttpOk::JournalAdd(const std::string& namespec) {
+  if (absl::Status s = journal_->Add(namespec); !s.ok() && !journal_error_logged_) {
+    journal_error_logged_ = true;
+    Log("journal", absl::StrCat("cannot record restarts on disk (", s.message(),
+                                "): a restart cut short by a restart of httpok is not finished"));
+  }
+}
+
+void HttpOk::JournalRemove(const std::string& namespec) {
+  if (absl::Status s = journal_->Remove(namespec); !s.ok() && !journal_error_logged_) {
+    journal_error_logged_ = true;
+    Log("journal", absl::StrCat("cannot record restarts on disk (", s.message(), ")"));
+  }
+}
+
+void HttpOk::FinishPendingRestarts() {
+  if (journal_->empty() || options_.dry_run) return;
+  const std::vector<std::string> pending = journal_->pending();  // a copy: entries go
+  for (const std::string& namespec : pending) {
+    const RestartResult result = FinishRestart(*deps_.client, namespec, restart_options_);
+    if (result.pending) {
+      Log("restart", absl::StrCat("restart of ", namespec, " not finished yet: ",
+                                  result.waited.ok() ? result.start.message()
+                                                     : result.waited.message()),
+          {{"process", namespec}});
+      continue;
+    }
+    JournalRemove(namespec);
+    if (result.running_again) {
+      Log("restart", absl::StrCat("restart of ", namespec, " finished: it runs again"),
+          {{"process", namespec}});
+      continue;
+    }
+    if (!result.start_attempted) {  // gone
+      Log("restart", absl::StrCat("restart of ", namespec,
+                                  " dropped: ", RenderError(result.waited)),
+          {{"process", namespec}});
+      continue;
+    }
+    WriteLine(absl::StrCat("Finishing the restart of ", namespec,
+                           ", which was left stopped"),
+              nullptr);
+    ReportRestart(namespec, result, nullptr);
+  }
 }
 
 }  // namespace httpok

@@ -73,6 +73,7 @@
 #ifndef SVL_HTTPOK_HTTPOK_H_
 #define SVL_HTTPOK_HTTPOK_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -89,6 +90,8 @@
 #include "httpok/restart_policy.h"
 #include "httpok/restarter.h"
 #include "httpok/tick_coalescer.h"
+#include "kit/notice_queue.h"
+#include "kit/restart_journal.h"
 #include "mailer/mailer.h"
 #include "protocol/event.h"
 #include "supervisor_rpc/process_info.h"
@@ -99,6 +102,10 @@ namespace httpok {
 
 // How long a gcore run may take before it is killed.
 inline constexpr absl::Duration kGcoreDeadline = absl::Seconds(120);
+
+// How many mails may wait for delivery; beyond, the oldest waiting is dropped
+// (and counted in the next mail that goes out).
+inline constexpr size_t kMailQueueCapacity = 16;
 
 using StderrWriter = std::function<void(absl::string_view)>;
 
@@ -111,7 +118,10 @@ struct HttpOkDeps {
   supervisor_rpc::SupervisorClient* client = nullptr;
   HttpProbe* probe = nullptr;                          // required
   mailer::Mailer* mailer = nullptr;  // required when options.email is set
-  StderrWriter write_stderr;         // required; called from both threads, whole lines
+  StderrWriter write_stderr;         // required; called from several threads, whole lines
+  // Restarts left unfinished (optional; an in-memory journal when null).
+  // Used only from the worker thread.
+  kit::RestartJournal* journal = nullptr;
 };
 
 class HttpOk {
@@ -148,17 +158,32 @@ class HttpOk {
   // Restart() returns false when the policy skipped the process.
   bool Restart(const supervisor_rpc::ProcessInfo& process, std::vector<std::string>* messages,
                std::vector<std::string>* gave_up);
+  // ReportRestart() writes what RestartProcess() did, in upstream's words
+  // where upstream has them.
+  void ReportRestart(const std::string& namespec, const RestartResult& result,
+                     std::vector<std::string>* messages);
+  // FinishPendingRestarts() takes up the restarts the journal holds.
+  void FinishPendingRestarts();
+  void JournalAdd(const std::string& namespec);
+  void JournalRemove(const std::string& namespec);
   bool Selected(const supervisor_rpc::ProcessInfo& process) const;
   bool IsSelf(const supervisor_rpc::ProcessInfo& process) const;
   void WriteLine(const std::string& line, std::vector<std::string>* messages);
   void WriteReason(const std::string& subject, const std::string& msg);
+  static std::string ReasonLine(const std::string& subject, const std::string& msg);
   void Log(const std::string& reason, const std::string& msg,
            std::vector<LogField> fields = {});
-  bool SendMail(const std::string& subject, const std::string& body);
+  // QueueMail() hands a mail to the notice queue; its outcome is written
+  // when it is delivered (the Mailed: dump, or `Failed to send mail:` and,
+  // when not empty, `reason_line`). False without -m.
+  bool QueueMail(const std::string& subject, const std::string& body,
+                 const std::string& reason_line);
   std::string Shown(absl::string_view text) const;
 
   HttpOkOptions options_;
   HttpOkDeps deps_;
+  StderrWriter write_stderr_;  // deps_.write_stderr, one line at a time
+  RestartOptions restart_options_;
   const std::string shown_url_;  // options_.url through RedactUrl()
   const std::string prefix_;     // "httpok: " or "httpok [name]: "
   WriterSink sink_;
@@ -171,8 +196,15 @@ class HttpOk {
   RestartPolicy policy_;
   std::string reason_ = reason::kOk;  // of the current check
   bool incident_open_ = false;  // a failed check since the last recovery
-  bool incident_mailed_ = false;  // --notify-once: the incident's mail went out
   bool restarted_ = false;        // the current round stopped/started a process
+  kit::RestartJournal own_journal_ = kit::RestartJournal::InMemory();
+  kit::RestartJournal* journal_;  // deps_.journal, or own_journal_
+  bool journal_error_logged_ = false;
+
+  // --notify-once: the incident's mail was queued (cleared again by the
+  // notice thread when its delivery failed).
+  std::atomic<bool> incident_mailed_{false};
+  std::unique_ptr<kit::NoticeQueue> notices_;  // with -m: mails, off the worker
 
   absl::Mutex mu_;
   bool in_progress_ ABSL_GUARDED_BY(mu_) = false;

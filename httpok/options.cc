@@ -50,6 +50,7 @@ enum LongOnly : int {
   kNotifyOnce,
   kLogFormat,
   kRestartTimeout,
+  kStateDir,
 };
 
 // The option table. The upstream entries come first; new options are long
@@ -97,6 +98,7 @@ const struct option kLongOptions[] = {
     {"notify-once", no_argument, nullptr, kNotifyOnce},
     {"log-format", required_argument, nullptr, kLogFormat},
     {"restart-timeout", required_argument, nullptr, kRestartTimeout},
+    {"state-dir", required_argument, nullptr, kStateDir},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -221,6 +223,8 @@ bool ParseSeconds(absl::string_view text, double* seconds) {
 
 // The most seconds a timeout may hold (a year; beyond is certainly a typo).
 constexpr double kMaxSeconds = 365.0 * 24 * 3600;
+// The smallest positive duration (1 ms).
+constexpr double kMinPositiveSeconds = 0.001;
 // The largest count any counting option accepts.
 constexpr int kMaxCount = 1000000;
 
@@ -257,6 +261,12 @@ class ValueParser {
         seconds > kMaxSeconds) {
       Fail(name, absl::StrCat("'", value, "' is not a ",
                               positive ? "positive number of seconds" : "number of seconds >= 0"));
+      return false;
+    }
+    // libcurl and poll() count whole milliseconds: less would be no time at
+    // all (a 1e-9 s check deadline fails every check).
+    if (positive && seconds < kMinPositiveSeconds) {
+      Fail(name, absl::StrCat("'", value, "' is below the smallest duration, 0.001 seconds"));
       return false;
     }
     *out = absl::Seconds(seconds);
@@ -409,7 +419,12 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         parse.Seconds(name, value, /*positive=*/false, &options.policy.grace);
         break;
       case kMaxRestarts:
-        parse.Count(name, value, 0, kMaxCount, &options.policy.max_restarts);
+        // 0 would mean "no limit", which leaving the option out already says.
+        if (int n = -1; absl::SimpleAtoi(value, &n) && n == 0) {
+          parse.Fail(name, "'0' is not an integer >= 1 (leave --max-restarts out for no limit)");
+        } else {
+          parse.Count(name, value, 1, kMaxCount, &options.policy.max_restarts);
+        }
         break;
       case kRestartWindow:
         parse.Seconds(name, value, /*positive=*/true, &options.policy.restart_window);
@@ -478,6 +493,9 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         break;
       case kNotifyOnce:
         options.notify_once = true;
+        break;
+      case kStateDir:
+        parse.NonEmpty(name, value, "directory", &options.state_dir);
         break;
       case kLogFormat:
         if (absl::StatusOr<LogFormat> format = ParseLogFormat(value); format.ok()) {
@@ -578,6 +596,10 @@ Restart policy (new; the defaults act on the first failure, as upstream):
                          up to SECONDS per phase (default: upstream's blocking
                          calls, bounded by the 30 s RPC deadline)
   --dry-run              log and mail what would be done; stop/start nothing
+  --state-dir DIR        where restarts left unfinished are recorded, so that
+                         a restarted httpok finishes them (default:
+                         $SVLISTEN_STATE_DIR, /run/svlisten for root, else
+                         $XDG_RUNTIME_DIR/svlisten or /tmp/svlisten-UID)
   -p GROUP:*             (new) every process of GROUP
 
 HTTP check (new):

@@ -22,7 +22,7 @@
 // (repeatable), --user user:password, --not-body TEXT, --max-redirects N,
 // --connect-timeout SECONDS, --client-cert FILE, --client-key FILE,
 // --smtp URL, --mail-from ADDRESS, --smtp-user USER, --smtp-password
-// PASSWORD, --notify-once, --log-format text|json. `-c` takes lists and
+// PASSWORD, --notify-once, --log-format text|json, --state-dir DIR. `-c` takes lists and
 // ranges (status_spec.h).
 //
 // Abbreviations: a long option may be abbreviated to a prefix, as with
@@ -91,6 +91,7 @@ struct HttpOkOptions {
   // each phase under this deadline; 0 (default): upstream's wait=true calls.
   absl::Duration restart_timeout = absl::ZeroDuration();
   bool dry_run = false;        // --dry-run: say what would be done, stop/start nothing
+  std::string state_dir;       // --state-dir ("" : kit::DefaultStateDir())
   std::string method = "GET";  // --method, an HTTP token
   std::vector<std::string> headers;  // --header 'Name: value', in order
   std::string user;            // --user user:password (basic auth)

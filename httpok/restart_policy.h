@@ -135,6 +135,14 @@ class RestartPolicy {
   // ShouldAct() is true when the failure count has reached N.
   bool ShouldAct() const { return failures_ >= options_.failures; }
 
+  // RecordActed() starts the failure count and success run over: an act
+  // round (restarts, processes skipped, or no answer from supervisord) has
+  // used the failures so far, so `failures=K/N` never shows K above N.
+  void RecordActed() {
+    failures_ = 0;
+    successes_ = 0;
+  }
+
   int failure_count() const { return failures_; }
   int success_run() const { return successes_; }
 
