@@ -1,6 +1,7 @@
 #include "supervisor_rpc/curl_transport.h"
 
 #include <curl/curl.h>
+#include <string.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -202,7 +203,16 @@ struct CurlTransport::Impl {
     errbuf[0] = '\0';
     const CURLcode code = curl_easy_perform(c);
     if (code != CURLE_OK) {
+      long os_errno = 0;
+      curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
       handle.reset();  // drop the connection; the next call reconnects
+      if (code == CURLE_COULDNT_CONNECT && !endpoint.socket_path.empty()) {
+        // libcurl names "localhost port 80" here; the socket is what failed.
+        return absl::UnavailableError(absl::StrCat(
+            what, ": cannot connect to unix socket ", endpoint.socket_path, ": ",
+            os_errno != 0 ? strerror(static_cast<int>(os_errno)) : "connection failed",
+            " (curl error ", static_cast<int>(code), ")"));
+      }
       if (response_too_large) {
         return absl::ResourceExhaustedError(absl::StrCat(
             what, ": response larger than ", kMaxResponseBytes, " bytes"));
