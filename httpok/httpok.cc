@@ -353,7 +353,6 @@ bool HttpOk::ShouldCheck() {
 }
 
 bool HttpOk::Selected(const ProcessInfo& process) const {
-  if (IsSelf(process)) return false;  // never from inside its own RPC
   return Contains(options_.programs, process.name) ||
          Contains(options_.programs, supervisor_rpc::MakeNamespec(process.group, process.name)) ||
          Contains(options_.programs, absl::StrCat(process.group, ":*"));
@@ -456,6 +455,15 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
               &messages);
     for (const ProcessInfo& p : *all) {
       if (!Selected(p)) continue;
+      if (IsSelf(p)) {  // never from inside its own RPC
+        if (!Contains(options_.programs, absl::StrCat(p.group, ":*"))) {
+          WriteLine(absl::StrCat(supervisor_rpc::MakeNamespec(p.group, p.name),
+                                 " is in httpok's own pool, NOT restarting"),
+                    &messages);
+        }
+        account(p);
+        continue;
+      }
       ++targets;
       if (Restart(p, &messages, &gave_up)) ++treated;
       account(p);

@@ -7,6 +7,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httpok/http_probe.h"
@@ -47,6 +50,13 @@ protocol::Event Tick(const std::string& name = "TICK_5") {
   protocol::Event event;
   event.header.eventname = name;
   event.payload = "when:1795609595";
+  return event;
+}
+
+// A TICK without `when:`, as upstream's tests send them: never coalesced.
+protocol::Event UndatedTick() {
+  protocol::Event event;
+  event.header.eventname = "TICK_5";
   return event;
 }
 
@@ -283,6 +293,120 @@ TEST_F(HttpOkTest, NameGoesIntoTheSubject) {
   ASSERT_EQ(mailer_.sent.size(), 1u);
   EXPECT_EQ(mailer_.sent[0].subject, absl::StrCat("httpok [thinko]: ", options_.url,
                                                   ": bad status returned"));
+}
+
+TEST_F(HttpOkTest, FixedAnyNeverRestartsItsOwnPool) {
+  // numprocs=2: httpok_0 must not restart httpok_1 (nor itself).
+  absl::StatusOr<std::unique_ptr<FakeSupervisor>> pool = FakeSupervisor::Start({
+      {"foo", "foo", 11, 20, "RUNNING", ""},
+      {"httpok_0", "httpok", 21, 20, "RUNNING", ""},
+      {"httpok_1", "httpok", 22, 20, "RUNNING", ""},
+  });
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  sv_ = *std::move(pool);
+  supervisor_rpc::ServerConfig config;
+  config.url = sv_->url();
+  transport_ = *supervisor_rpc::CurlTransport::Create(config);
+  client_ = std::make_unique<supervisor_rpc::SupervisorClient>(*transport_);
+  options_.any = true;
+  options_.self_group = "httpok";
+  options_.self_name = "httpok_0";
+  HttpResponse response;
+  response.status = 500;
+  response.reason = "Internal Server Error";
+  web_->SetResponse(response);
+  Run(Tick());
+  EXPECT_THAT(sv_->calls(),
+              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
+  EXPECT_THAT(stderr_, ::testing::StartsWith("Restarting all running processes\n"
+                                             "foo is in RUNNING state, restarting\n"
+                                             "foo restarted\n"
+                                             "Reason: httpok: "));
+  // Named explicitly, a process of its own pool is still never restarted.
+  options_.any = false;
+  options_.programs = {"httpok:httpok_1"};
+  stderr_.clear();
+  Run(Tick());
+  EXPECT_THAT(stderr_, ::testing::StartsWith(
+                           "Restarting selected processes ['httpok:httpok_1']\n"
+                           "httpok:httpok_1 is in httpok's own pool, NOT restarting\n"
+                           "Reason: httpok: "));
+}
+
+TEST_F(HttpOkTest, FixedFailureCountStartsOverAfterAnRpcOutage) {
+  options_.programs = {"foo"};
+  options_.log_format_given = true;
+  HttpResponse response;
+  response.status = 503;
+  response.reason = "Service Unavailable";
+  web_->SetResponse(response);
+  sv_->SetBroken(true);
+  absl::StatusOr<std::unique_ptr<CurlProbe>> probe = CurlProbe::Create(ProbeOptionsFor(options_));
+  ASSERT_TRUE(probe.ok()) << probe.status();
+  HttpOk handler(options_, {client_.get(), probe->get(), &mailer_,
+                            [this](absl::string_view text) { stderr_.append(text.data(), text.size()); }});
+  for (int i = 0; i < 2; ++i) {
+    handler.HandleEvent(UndatedTick());
+    handler.Drain();
+  }
+  EXPECT_THAT(stderr_, ::testing::HasSubstr("failures=1/1\n"));
+  EXPECT_THAT(stderr_, ::testing::Not(::testing::HasSubstr("failures=2/1")));
+  EXPECT_EQ(std::vector<std::string>(absl::StrSplit(stderr_, "failures=1/1\n")).size(), 3u)
+      << stderr_;
+}
+
+// A Mailer whose Send() blocks until the test releases it.
+class HangingMailer : public mailer::Mailer {
+ public:
+  absl::Status Send(const mailer::Message& message) override {
+    release_.WaitForNotification();
+    absl::MutexLock lock(&mu_);
+    subjects_.push_back(message.subject);
+    return absl::OkStatus();
+  }
+  void Release() { release_.Notify(); }
+  std::vector<std::string> subjects() {
+    absl::MutexLock lock(&mu_);
+    return subjects_;
+  }
+
+ private:
+  absl::Notification release_;
+  absl::Mutex mu_;
+  std::vector<std::string> subjects_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(HttpOkTest, FixedAHangingMailDoesNotStopTheChecks) {
+  options_.programs = {"foo"};
+  options_.email = "ops@example.com";
+  HttpResponse response;
+  response.status = 500;
+  response.reason = "Internal Server Error";
+  web_->SetResponse(response);
+  HangingMailer mailer;
+  absl::StatusOr<std::unique_ptr<CurlProbe>> probe = CurlProbe::Create(ProbeOptionsFor(options_));
+  ASSERT_TRUE(probe.ok()) << probe.status();
+  std::string err;
+  absl::Mutex err_mu;
+  {
+    HttpOk handler(options_, {client_.get(), probe->get(), &mailer, [&](absl::string_view text) {
+                                absl::MutexLock lock(&err_mu);
+                                err.append(text.data(), text.size());
+                              }});
+    // Each TICK is checked and acted on while the first mail still hangs.
+    for (size_t checks = 1; checks <= 3; ++checks) {
+      handler.HandleEvent(UndatedTick());
+      ASSERT_TRUE(web_->WaitForRequests(checks, absl::Seconds(60))) << checks;
+    }
+    mailer.Release();
+    handler.Drain();
+  }
+  EXPECT_THAT(sv_->calls(),
+              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')",
+                          "getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')",
+                          "getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
+  EXPECT_THAT(mailer.subjects(), ::testing::SizeIs(3));
+  EXPECT_EQ(std::vector<std::string>(absl::StrSplit(err, "Mailed:\n\n")).size(), 4u) << err;
 }
 
 TEST(FoldToOneLineTest, Folds) {

@@ -126,6 +126,14 @@ std::vector<HttpRequest> HttpServer::requests() const {
   return requests_;
 }
 
+bool HttpServer::WaitForRequests(size_t count, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  const auto enough = [this, count]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return requests_.size() >= count;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+}
+
 int HttpServer::connections() const {
   absl::MutexLock lock(&mu_);
   return connections_;

@@ -86,6 +86,9 @@ class HttpServer {
   std::vector<HttpRequest> requests() const;
   // The number of TCP connections accepted so far.
   int connections() const;
+  // WaitForRequests() waits until at least `count` requests were received;
+  // false after `timeout`.
+  bool WaitForRequests(size_t count, absl::Duration timeout) const;
 
  private:
   HttpServer() = default;
