@@ -1,6 +1,11 @@
 // httpok: a supervisord event listener that restarts processes when a URL
 // stops answering as expected. See httpok.h and options.h. Nothing but the
 // protocol (and -h / --version) ever goes to stdout.
+//
+// Exit: SIGTERM, SIGINT or SIGHUP kill the process groups of the running
+// sendmail and gcore children, reap them, write one stderr line and exit
+// with 128 + the signal number (subprocess/termination.h). A closed stdout
+// (supervisord gone) gives one stderr line and exit status 1.
 #include <curl/curl.h>
 #include <unistd.h>
 
@@ -15,6 +20,7 @@
 #include "mailer/sendmail_mailer.h"
 #include "mailer/smtp_mailer.h"
 #include "protocol/listener.h"
+#include "subprocess/termination.h"
 #include "supervisor_rpc/curl_transport.h"
 #include "supervisor_rpc/supervisor_client.h"
 
@@ -54,6 +60,10 @@ std::string Env(const char* name) {
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  // First, before any thread or child exists.
+  if (absl::Status s = svl::subprocess::InstallTerminationHandler("httpok"); !s.ok()) {
+    return Fail(s.message(), false, 1);
+  }
   if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) return Fail("curl_global_init failed", false, 1);
   absl::StatusOr<httpok::HttpOkOptions> options = httpok::ParseHttpOkOptions(argc, argv);
   if (!options.ok()) return Fail(options.status().message(), true, kUsageExit);
@@ -86,5 +96,8 @@ int main(int argc, char* argv[]) {
   absl::Status status = listener.Run(
       [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); });
   handler.Drain();  // EOF: finish the check or restart in flight
+  if (absl::IsUnavailable(status)) {  // EPIPE: supervisord closed our stdout
+    return Fail("cannot write to supervisord (stdout): Broken pipe", false, 1);
+  }
   return status.ok() ? 0 : Fail(status.message(), false, 1);
 }
