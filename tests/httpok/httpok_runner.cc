@@ -130,6 +130,50 @@ absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
   return result;
 }
 
+absl::StatusOr<RunResult> RunHttpOkWithClosedStdout(
+    const std::vector<std::string>& args,
+    const std::vector<std::pair<std::string, std::string>>& env, absl::Duration timeout) {
+  absl::StatusOr<Child> child = SpawnHttpOk(args, env);
+  if (!child.ok()) return child.status();
+  // The child's copy of the read end is CLOEXEC: once it runs httpok, no
+  // reader is left.
+  close(child->out);
+  absl::Cleanup closer = [&] {
+    close(child->in);
+    close(child->err);
+  };
+  RunResult result;
+  const absl::Time deadline = absl::Now() + timeout;
+  bool timed_out = false;
+  for (;;) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      timed_out = true;
+      kill(child->pid, SIGKILL);
+      break;
+    }
+    pollfd fd = {child->err, POLLIN, 0};
+    const int ready = poll(&fd, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) continue;
+    char buffer[4096];
+    const ssize_t n = read(child->err, buffer, sizeof(buffer));
+    if (n > 0) {
+      result.err.append(buffer, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  int status = 0;
+  while (waitpid(child->pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    return absl::DeadlineExceededError(absl::StrCat("httpok did not exit; stderr: ", result.err));
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
 absl::StatusOr<std::unique_ptr<HttpOkSession>> HttpOkSession::Start(
     const std::vector<std::string>& args,
     const std::vector<std::pair<std::string, std::string>>& env) {

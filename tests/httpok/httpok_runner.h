@@ -45,6 +45,14 @@ absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
                                     absl::string_view input,
                                     absl::Duration timeout = absl::Seconds(60));
 
+// RunHttpOkWithClosedStdout() runs httpok like RunHttpOk(), but its stdout
+// is a pipe whose read end is already closed (as when supervisord has gone)
+// and its stdin stays open until it exits. `out` stays empty.
+absl::StatusOr<RunResult> RunHttpOkWithClosedStdout(
+    const std::vector<std::string>& args,
+    const std::vector<std::pair<std::string, std::string>>& env,
+    absl::Duration timeout = absl::Seconds(60));
+
 // HttpOkSession runs the httpok binary interactively: one event at a time,
 // so a test can wait for the effect of each TICK before sending the next.
 //

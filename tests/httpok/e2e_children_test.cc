@@ -1,0 +1,206 @@
+// Children die with their listener: a real supervisord runs httpok as an
+// [eventlistener] on TICK_5 against a URL that answers 500, so a check fails
+// and httpok starts a sendmail (-s) or gcore (-g) stand-in that records its
+// pid and sleeps. `supervisorctl stop httpok` then sends httpok SIGTERM:
+// httpok must kill the stand-in's whole process group, reap it, write one
+// stderr line and exit 143, leaving nothing behind.
+//
+// Also: a closed stdout (supervisord gone) ends httpok with one stderr line
+// and exit status 1, not a silent SIGPIPE death.
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/httpok/httpok_runner.h"
+#include "tests/testing/http_server.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/supervisord.h"
+
+namespace svl {
+namespace testing {
+namespace {
+
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// The pid written into `path`, once it appears (0 after `timeout`).
+pid_t WaitForPid(const std::string& path, absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  while (absl::Now() < give_up) {
+    absl::StatusOr<std::string> text = ReadFile(path);
+    int pid = 0;
+    if (text.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &pid)) return pid;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return 0;
+}
+
+// The fields of /proc/<pid>/stat after "pid (comm) ": state, ppid, pgrp, ...
+// (empty when the process is gone).
+std::vector<std::string> StatFields(pid_t pid) {
+  absl::StatusOr<std::string> stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
+  if (!stat.ok()) return {};
+  const size_t paren = stat->rfind(')');
+  if (paren == std::string::npos || paren + 2 > stat->size()) return {};
+  return absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ');
+}
+
+// The process group of `pid` (0 when it is gone).
+pid_t ProcessGroupOf(pid_t pid) {
+  std::vector<std::string> fields = StatFields(pid);
+  int pgrp = 0;
+  if (fields.size() < 3 || !absl::SimpleAtoi(fields[2], &pgrp)) return 0;
+  return pgrp;
+}
+
+// The live processes (not zombies) whose process group is `pgid`.
+std::vector<pid_t> LiveProcessesInGroup(pid_t pgid) {
+  std::vector<pid_t> found;
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return found;
+  while (struct dirent* entry = readdir(proc)) {
+    int pid = 0;
+    if (!absl::SimpleAtoi(entry->d_name, &pid)) continue;
+    std::vector<std::string> fields = StatFields(pid);
+    int pgrp = 0;
+    if (fields.size() > 2 && fields[0] != "Z" && absl::SimpleAtoi(fields[2], &pgrp) &&
+        pgrp == pgid) {
+      found.push_back(pid);
+    }
+  }
+  closedir(proc);
+  return found;
+}
+
+// Waits until no process at all (zombies included) is left in group `pgid`:
+// the killed grandchildren are reaped by whoever inherited them.
+bool WaitForEmptyGroup(pid_t pgid, absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  while (!(kill(-pgid, 0) == -1 && errno == ESRCH)) {
+    if (absl::Now() > give_up) return false;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return true;
+}
+
+// The file's contents once it ends with `suffix` (what it has after
+// `timeout` otherwise).
+std::string WaitForFileEnding(const std::string& path, absl::string_view suffix,
+                              absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  std::string text;
+  while (absl::Now() < give_up) {
+    absl::StatusOr<std::string> read = ReadFile(path);
+    if (read.ok()) text = *read;
+    if (absl::EndsWith(text, suffix)) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return text;
+}
+
+struct ChildCase {
+  std::string name;
+  // The httpok options that make it start the stand-in at <dir>/child.sh;
+  // "DIR" is replaced by the test directory.
+  std::string options;
+};
+
+class ChildrenDieWithHttpOkTest : public ::testing::TestWithParam<ChildCase> {};
+
+TEST_P(ChildrenDieWithHttpOkTest, StopKillsTheChildGroupBeforeHttpOkExits) {
+  absl::StatusOr<std::string> dir = MakeTestDir("children");
+  ASSERT_THAT(dir.status(), IsOk());
+  const std::string pid_file = *dir + "/child.pid";
+  const std::string script = *dir + "/child.sh";
+  ASSERT_THAT(WriteFile(script, absl::StrCat("#!/bin/sh\necho $$ > ", pid_file,
+                                             "\nexec sleep 3600\n")),
+              IsOk());
+  ASSERT_EQ(chmod(script.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((*dir + "/cores").c_str(), 0755), 0);
+
+  absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start();
+  ASSERT_THAT(server.status(), IsOk());
+  (*server)->SetHandler([](const HttpRequest&) {
+    HttpResponse response;
+    response.status = 500;
+    response.reason = "Internal Server Error";
+    response.body = "broken";
+    return response;
+  });
+
+  const std::string options = absl::StrReplaceAll(GetParam().options, {{"DIR", *dir}});
+  const std::string err_log = *dir + "/httpok.err";
+  absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(absl::StrCat(
+      "[program:web]\ncommand=/bin/sleep 3600\nstartsecs=1\n",
+      "[eventlistener:httpok]\ncommand=", HttpOkBinary(), " -p web -t 2 ", options, " ",
+      (*server)->Url("/health"), "\nevents=TICK_5\nstderr_logfile=", err_log, "\n"));
+  ASSERT_THAT(sv.status(), IsOk());
+  ASSERT_THAT((*sv)->WaitForLog("success: web entered RUNNING state", absl::Seconds(30)), IsOk());
+
+  // A TICK_5 comes within 5 s; the check fails and httpok starts the child.
+  const pid_t child = WaitForPid(pid_file, absl::Seconds(60));
+  ASSERT_GT(child, 0) << "no child started; httpok's stderr:\n"
+                      << ReadFile(err_log).value_or("<none>");
+  // The child leads its own process group (the sendmail command runs under
+  // `sh -c`, so the script is sh's child, in sh's group).
+  const pid_t group = ProcessGroupOf(child);
+  ASSERT_GT(group, 0);
+  ASSERT_NE(group, getpgrp());
+  ASSERT_THAT(LiveProcessesInGroup(group), ::testing::Contains(child));
+
+  absl::StatusOr<std::string> stopped = (*sv)->Ctl({"stop", "httpok"});
+  ASSERT_THAT(stopped.status(), IsOk());
+  EXPECT_THAT(*stopped, HasSubstr("httpok: stopped"));
+  ASSERT_THAT((*sv)->WaitForLog("stopped: httpok", absl::Seconds(30)), IsOk());
+  EXPECT_THAT((*sv)->ReadLog(), HasSubstr("stopped: httpok (exit status 143)"));
+
+  // Killed before httpok exited: no live process of the group is left, and
+  // httpok reaped its direct child, the group leader (not even a zombie).
+  EXPECT_THAT(LiveProcessesInGroup(group), IsEmpty());
+  EXPECT_THAT(StatFields(group), IsEmpty()) << "the group leader was not reaped";
+  EXPECT_TRUE(WaitForEmptyGroup(group, absl::Seconds(30)));
+
+  EXPECT_THAT(WaitForFileEnding(err_log, "\n", absl::Seconds(30)),
+              EndsWith("httpok: stopping on SIGTERM (killed 1 child process group)\n"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Children, ChildrenDieWithHttpOkTest,
+    ::testing::Values(ChildCase{"Sendmail", "-m ops@example.com -s DIR/child.sh"},
+                      ChildCase{"Gcore", "-g DIR/child.sh -d DIR/cores"}),
+    [](const ::testing::TestParamInfo<ChildCase>& info) { return info.param.name; });
+
+TEST(ClosedStdoutTest, OneLineAndExitStatusOne) {
+  absl::StatusOr<RunResult> result = RunHttpOkWithClosedStdout(
+      {"-p", "web", "http://127.0.0.1:9/"},
+      {{"SUPERVISOR_SERVER_URL", "unix:///nonexistent/supervisor.sock"}});
+  ASSERT_THAT(result.status(), IsOk());
+  EXPECT_EQ(result->exit_code, 1) << "-1: killed by a signal; stderr: " << result->err;
+  EXPECT_EQ(result->err, "httpok: cannot write to supervisord (stdout): Broken pipe\n");
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace svl
