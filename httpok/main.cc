@@ -17,6 +17,7 @@
 #include "httpok/http_probe.h"
 #include "httpok/httpok.h"
 #include "httpok/options.h"
+#include "kit/restart_journal.h"
 #include "mailer/sendmail_mailer.h"
 #include "mailer/smtp_mailer.h"
 #include "protocol/listener.h"
@@ -89,9 +90,20 @@ int main(int argc, char* argv[]) {
   absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer = MakeMailer(*options);
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
 
+  std::string journal_problem;
+  svl::kit::RestartJournal journal =
+      svl::kit::OpenListenerJournal("httpok", options->state_dir, server->url,
+                                    options->self_group, options->self_name, &journal_problem);
+  if (!journal_problem.empty()) {
+    httpok::FdWriter(STDERR_FILENO)(absl::StrCat(
+        "httpok: ", journal_problem,
+        ": restarts cut short by a restart of httpok will not be finished\n"));
+  }
+
   rpc::SupervisorClient client(**transport);  // used by the handler's worker thread only
   httpok::HttpOk handler(*std::move(options),
-                         {&client, probe->get(), mailer->get(), httpok::FdWriter(STDERR_FILENO)});
+                         {&client, probe->get(), mailer->get(), httpok::FdWriter(STDERR_FILENO),
+                          &journal});
   svl::protocol::Listener listener(STDIN_FILENO, STDOUT_FILENO);
   absl::Status status = listener.Run(
       [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); });

@@ -196,5 +196,23 @@ std::string JoinStatePath(absl::string_view dir, absl::string_view file_name) {
   return absl::StrCat(dir, "/", file_name);
 }
 
+RestartJournal OpenListenerJournal(absl::string_view listener, const std::string& state_dir,
+                                   absl::string_view server_url, absl::string_view group,
+                                   absl::string_view process, std::string* problem) {
+  problem->clear();
+  absl::StatusOr<std::string> dir = EnsureStateDir(state_dir.empty() ? DefaultStateDir() : state_dir);
+  if (!dir.ok()) {
+    *problem = std::string(dir.status().message());
+    return RestartJournal::InMemory();
+  }
+  absl::StatusOr<RestartJournal> journal =
+      RestartJournal::Open(JoinStatePath(*dir, JournalFileName(listener, server_url, group, process)));
+  if (!journal.ok()) {
+    *problem = std::string(journal.status().message());
+    return RestartJournal::InMemory();
+  }
+  return *std::move(journal);
+}
+
 }  // namespace kit
 }  // namespace svl

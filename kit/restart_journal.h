@@ -14,13 +14,10 @@
 //
 // Example:
 //
-//   absl::StatusOr<std::string> dir = EnsureStateDir(DefaultStateDir());
-//   RestartJournal journal = RestartJournal::InMemory();
-//   if (dir.ok()) {
-//     absl::StatusOr<RestartJournal> opened = RestartJournal::Open(
-//         JoinStatePath(*dir, JournalFileName("httpok", server_url, group, name)));
-//     if (opened.ok()) journal = *std::move(opened);
-//   }
+//   std::string problem;
+//   RestartJournal journal =
+//       OpenListenerJournal("httpok", "", server_url, group, name, &problem);
+//   if (!problem.empty()) warn(problem);  // kept in memory only
 //   journal.Add("web");     // before stopProcess
 //   ...                     // stop, start
 //   journal.Remove("web");  // once supervisord answered the start
@@ -90,6 +87,14 @@ std::string JournalFileName(absl::string_view listener, absl::string_view server
 
 // JoinStatePath() is dir + "/" + file_name.
 std::string JoinStatePath(absl::string_view dir, absl::string_view file_name);
+
+// OpenListenerJournal() opens the journal of one listener instance (named as
+// in JournalFileName()) in `state_dir`, or in DefaultStateDir() when it is
+// empty, creating the directory. When that fails it returns an in-memory
+// journal and sets `*problem` to why (else clears it).
+RestartJournal OpenListenerJournal(absl::string_view listener, const std::string& state_dir,
+                                   absl::string_view server_url, absl::string_view group,
+                                   absl::string_view process, std::string* problem);
 
 }  // namespace kit
 }  // namespace svl

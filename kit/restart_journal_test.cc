@@ -107,6 +107,21 @@ TEST(JournalFileNameTest, StableAndSafe) {
   EXPECT_EQ(JoinStatePath("/run/svlisten/", "f"), "/run/svlisten/f");
 }
 
+TEST(OpenListenerJournalTest, OpensInTheStateDirOrSaysWhyNot) {
+  const std::string dir = TestDir() + "/state";
+  std::string problem = "stale";
+  RestartJournal journal = OpenListenerJournal("httpok", dir, "unix:///s.sock", "g", "p", &problem);
+  EXPECT_EQ(problem, "");
+  EXPECT_EQ(journal.path(), JoinStatePath(dir, JournalFileName("httpok", "unix:///s.sock", "g", "p")));
+  ASSERT_THAT(journal.Add("web"), IsOk());
+  EXPECT_THAT(OpenListenerJournal("httpok", dir, "unix:///s.sock", "g", "p", &problem).pending(),
+              ElementsAre("web"));
+
+  journal = OpenListenerJournal("httpok", "/proc/no-such-dir", "u", "g", "p", &problem);
+  EXPECT_EQ(journal.path(), "");
+  EXPECT_THAT(problem, HasSubstr("cannot create state directory /proc/no-such-dir"));
+}
+
 TEST(DefaultStateDirTest, EnvironmentWins) {
   setenv("SVLISTEN_STATE_DIR", "/somewhere/state", 1);
   EXPECT_EQ(DefaultStateDir(), "/somewhere/state");
