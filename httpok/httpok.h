@@ -45,8 +45,29 @@
 //     Drain() (and the destructor) waits for the work, so a run ended by
 //     EOF still writes every line. TICKs replayed after a stall are
 //     coalesced (tick_coalescer.h; TICKs without `when:` are never skipped).
-//     The restart RPCs stay upstream's (stopProcess/startProcess, wait=true)
-//     on the worker's own client, bounded by the RPC deadline.
+//   - restarts (restarter.h): upstream's stopProcess/startProcess calls
+//     (wait=true), or with --restart-timeout wait=false and polling. A stop
+//     slower than its call (`<ns> is slow to stop (...), waiting for it to
+//     stop`) is watched until supervisord has stopped the process, which is
+//     then started: never left STOPPED, never started while STOPPING. A
+//     restart that cannot be finished now (still STOPPING after 10 minutes,
+//     no answer, httpok itself stopped) stays in the restart journal
+//     (kit/restart_journal.h, on disk in --state-dir) and is finished at the
+//     start of a later round, by this httpok or the next one
+//     (`Finishing the restart of <ns>, which was left stopped`).
+//   - mails go through a notice queue (kit/notice_queue.h) with its own
+//     thread: a slow or hanging mail command never delays a check. The
+//     `Mailed:` dump (or `Failed to send mail:` and the Reason line) is
+//     written when the delivery ends, so it may come after lines of a later
+//     round. At most kMailQueueCapacity mails wait; beyond, the oldest
+//     waiting one is dropped (a `reason=mail` line) and the next mail sent
+//     says how many were dropped.
+//   - never its own pool: `-a` and `-p` leave every process of httpok's own
+//     group (SUPERVISOR_GROUP_NAME) alone, so listeners of one pool
+//     (numprocs > 1) never restart each other; one named with -p gets
+//     `<ns> is in httpok's own pool, NOT restarting`.
+//   - the --failures count starts over after every act round, restarts or
+//     not (`failures=K/N` never shows K above N).
 //   - RestartPolicy (restart_policy.h) decides: --failures/--successes,
 //     --grace, --max-restarts/--restart-window (a give-up mail once);
 //   - --dry-run: action lines prefixed `[dry-run] `, `<ns> is in RUNNING
@@ -68,7 +89,7 @@
 //
 //   HttpOk httpok(options, {&client, probe.get(), &mailer, FdWriter(STDERR_FILENO)});
 //   listener.Run([&](const protocol::Event& e) { return httpok.HandleEvent(e); });
-//   httpok.Drain();
+//   httpok.Drain();  // the round in flight, then the mails waiting
 
 #ifndef SVL_HTTPOK_HTTPOK_H_
 #define SVL_HTTPOK_HTTPOK_H_
@@ -135,7 +156,8 @@ class HttpOk {
   // always protocol::kResultOk, at once (the work runs on the worker).
   std::string HandleEvent(const protocol::Event& event);
 
-  // Drain() waits until no work is running or deferred.
+  // Drain() waits until no work is running or deferred, then until every
+  // queued mail was delivered or failed.
   void Drain();
 
  private:
