@@ -143,10 +143,11 @@ class ScopedSigpipeBlock {
   bool was_pending_ = false;
 };
 
-// Blocks every signal in the calling thread for its lifetime: between the
-// registry reservation and the registration of the pid, no handler may run
-// in this thread, and the child starts with everything blocked until it has
-// reset its dispositions.
+// Blocks every signal in the calling thread until Restore() or the
+// destructor: between the registry reservation and the registration of the
+// pid, no handler may run in this thread (a termination handler would wait
+// for the reserved slot), and the child starts with everything blocked until
+// it has reset its dispositions.
 class ScopedBlockAllSignals {
  public:
   ScopedBlockAllSignals() {
@@ -156,10 +157,18 @@ class ScopedBlockAllSignals {
   }
   ScopedBlockAllSignals(const ScopedBlockAllSignals&) = delete;
   ScopedBlockAllSignals& operator=(const ScopedBlockAllSignals&) = delete;
-  ~ScopedBlockAllSignals() { pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr); }
+  ~ScopedBlockAllSignals() { Restore(); }
+
+  // Restore() puts the caller's mask back; idempotent.
+  void Restore() {
+    if (restored_) return;
+    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    restored_ = true;
+  }
 
  private:
   sigset_t old_mask_;
+  bool restored_ = false;
 };
 
 // ExecCandidates() lists the paths execve() tries, in order, for `program`:
@@ -363,22 +372,16 @@ absl::StatusOr<Result> Run(const Command& command) {
   setup.candidates = candidates.data();
   sigemptyset(&setup.empty_mask);
 
+  ScopedBlockAllSignals block_signals;
   ChildRegistration registration;
-  pid_t pid = -1;
-  {
-    ScopedBlockAllSignals block_signals;
-    pid = fork();
-    if (pid == 0) RunChild(setup);
-    if (pid < 0) {
-      const int error = errno;
-      registration.Release();
-      return failed(absl::ErrnoToStatus(error, "fork"));
-    }
-    // Also here, so that the group exists before anyone may kill it; fails
-    // harmlessly when the child has already exec'd.
-    setpgid(pid, pid);
-    registration.Set(pid);
-  }
+  const pid_t pid = fork();
+  if (pid == 0) RunChild(setup);
+  if (pid < 0) return failed(absl::ErrnoToStatus(errno, "fork"));
+  // Also here, so that the group exists before anyone may kill it; fails
+  // harmlessly when the child has already exec'd.
+  setpgid(pid, pid);
+  registration.Set(pid);
+  block_signals.Restore();
   Child child(pid, &registration);
   // Only the child may hold these now: its exit must close the pipes.
   stdin_r.Close();

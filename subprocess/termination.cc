@@ -58,7 +58,6 @@ void OnTerminationSignal(int signo) {
   if (g_stopping.exchange(true)) {
     for (;;) pause();
   }
-  const int saved_errno = errno;  // never returns, but keep the habit
   pid_t pids[kMaxChildren];
   const int killed = KillRegisteredChildren(pids, kMaxChildren);
   for (int i = 0; i < std::min(killed, kMaxChildren); ++i) {
@@ -69,7 +68,6 @@ void OnTerminationSignal(int signo) {
   char line[200];
   const int length = FormatStopLine(g_prefix, signo, killed, line, sizeof line);
   WriteAll(STDERR_FILENO, line, length);
-  errno = saved_errno;
   _exit(128 + signo);
 }
 

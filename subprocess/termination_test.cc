@@ -102,7 +102,7 @@ struct Helper {
   int stderr_fd = -1;
 };
 
-Helper StartHelper(const std::string& dir, int children) {
+Helper StartHelper(const std::string& dir, int children, bool spawn_loop = false) {
   int err[2], ready[2];
   if (pipe2(err, O_CLOEXEC) != 0) return {};
   if (pipe2(ready, O_CLOEXEC) != 0) return {};
@@ -118,6 +118,15 @@ Helper StartHelper(const std::string& dir, int children) {
                         absl::StrCat("echo $$ > ", dir, "/", i, ".pid; exec sleep 3600")};
         command.deadline = absl::Hours(1);
         (void)Run(command);
+      }).detach();
+    }
+    if (spawn_loop) {
+      // Children that start and end all the time: the signal may come in
+      // the middle of a fork.
+      std::thread([] {
+        Command command;
+        command.argv = {"/bin/true"};
+        for (;;) (void)Run(command);
       }).detach();
     }
     for (;;) pause();
@@ -193,6 +202,29 @@ INSTANTIATE_TEST_SUITE_P(
                                                        : "Hup",
                           info.param.children);
     });
+
+TEST(TerminationHandlerRaceTest, SignalDuringSpawnsStillKillsTheLongRunningChild) {
+  for (int round = 0; round < 5; ++round) {
+    absl::StatusOr<std::string> dir = MakeTestDir("termination_race");
+    ASSERT_THAT(dir.status(), IsOk());
+    Helper helper = StartHelper(*dir, 1, /*spawn_loop=*/true);
+    ASSERT_GT(helper.pid, 0);
+    const pid_t sleeper = WaitForPid(*dir + "/0.pid");
+    ASSERT_GT(sleeper, 0);
+    ASSERT_EQ(kill(helper.pid, SIGTERM), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(helper.pid, &status, 0), helper.pid);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+    // The sleeper, and maybe a /bin/true caught mid-run.
+    EXPECT_THAT(ReadAll(helper.stderr_fd),
+                ::testing::AnyOf(
+                    "helper: stopping on SIGTERM (killed 1 child process group)\n",
+                    "helper: stopping on SIGTERM (killed 2 child process groups)\n"));
+    close(helper.stderr_fd);
+    EXPECT_THAT(ProcessesInGroup(sleeper), ::testing::IsEmpty()) << "round " << round;
+  }
+}
 
 TEST(TerminationHandlerSigpipeTest, ClosedPipeGivesEpipe) {
   const pid_t pid = fork();
