@@ -25,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 extern char** environ;
 
@@ -170,9 +171,10 @@ TEST_F(RunGcoreTest, DeadlineKillsTheWholeProcessGroup) {
   ASSERT_THAT(text.status(), IsOk());
   int grandchild = 0;
   ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &grandchild)) << *text;
-  const absl::Time give_up = absl::Now() + absl::Seconds(20);
-  while (!ProcessEnded(grandchild) && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(10));
-  EXPECT_TRUE(ProcessEnded(grandchild)) << "the grandchild survived the deadline";
+  EXPECT_THAT(svl::testing::WaitFor([grandchild] { return ProcessEnded(grandchild); },
+                                    svl::testing::kWaitTimeout, "the grandchild to end"),
+              IsOk())
+      << "the grandchild survived the deadline";
 }
 
 TEST_F(RunGcoreTest, MissingProgramIsNotFound) {

@@ -21,6 +21,7 @@
 #include "mailer/message.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace mailer {
@@ -30,7 +31,9 @@ using ::svl::testing::CountOpenFds;
 using ::svl::testing::IsOk;
 using ::svl::testing::MakeTestDir;
 using ::svl::testing::ReadFile;
+using ::svl::testing::kWaitTimeout;
 using ::svl::testing::StatusIs;
+using ::svl::testing::WaitFor;
 using ::svl::testing::WriteFile;
 using ::testing::EndsWith;
 using ::testing::Eq;
@@ -273,11 +276,10 @@ TEST(SendmailMailerDeadlineTest, HangingCommandAndItsGroupAreKilled) {
   // wait (generously) for that.
   const pid_t grandchild = ReadPid(grandchild_pid);
   ASSERT_GT(grandchild, 0);
-  const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  while (!ProcessGone(grandchild) && absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  EXPECT_TRUE(ProcessGone(grandchild)) << "grandchild " << grandchild;
+  EXPECT_THAT(WaitFor([grandchild] { return ProcessGone(grandchild); }, kWaitTimeout,
+                      "the grandchild to end"),
+              IsOk())
+      << "grandchild " << grandchild;
 }
 
 TEST(SendmailMailerSigpipeTest, IgnoredSigpipeIsNotInheritedAndSurvives) {
