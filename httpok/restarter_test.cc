@@ -3,6 +3,8 @@
 #include "httpok/restarter.h"
 
 
+#include <signal.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -22,6 +24,7 @@
 #include "supervisor_rpc/supervisor_client.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace httpok {
@@ -36,6 +39,7 @@ using ::svl::supervisor_rpc::ProcessState;
 using ::svl::supervisor_rpc::ServerConfig;
 using ::svl::supervisor_rpc::SupervisorClient;
 using ::svl::testing::IsOk;
+using ::svl::testing::kWaitTimeout;
 using ::svl::testing::StatusIs;
 using ::svl::testing::Supervisord;
 using ::testing::AnyOf;
@@ -136,9 +140,16 @@ startretries=0
 [program:slow]
 command=/bin/sleep 1000
 autostart=false
-startsecs=60
+startsecs=3600
 
 [program:stubborn]
+command=/bin/sleep 1000
+autostart=false
+startsecs=0
+stopsignal=CONT
+stopwaitsecs=3600
+
+[program:stubborn_2s]
 command=/bin/sleep 1000
 autostart=false
 startsecs=0
@@ -180,8 +191,7 @@ class RestarterTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(kPrograms);
     ASSERT_THAT(sv, IsOk());
     sv_ = *std::move(sv);
-    ASSERT_THAT(sv_->WaitForLog("success: sleeper entered RUNNING state", absl::Seconds(20)),
-                IsOk());
+    ASSERT_THAT(sv_->WaitForLog("success: sleeper entered RUNNING state", kWaitTimeout), IsOk());
     transport_ = MakeTransport(sv_->server_url());
     ASSERT_NE(transport_, nullptr);
     client_ = std::make_unique<SupervisorClient>(*transport_);
@@ -268,16 +278,19 @@ TEST_F(RestarterTest, StartDeadlineNamesTheState) {
 
 TEST_F(RestarterTest, StoppedWhileStartingIsAbnormalTermination) {
   // The start runs on the worker, as httpok runs it; meanwhile someone else
-  // stops the process while it is STARTING (startsecs=60).
+  // stops the process while it is STARTING (startsecs=3600). The worker's
+  // start deadline is far beyond what scheduling delay could reach.
   std::unique_ptr<CurlTransport> worker_transport = MakeTransport(sv_->server_url());
   ASSERT_NE(worker_transport, nullptr);
   SupervisorClient worker_client(*worker_transport);
   RestartWorker worker;
   absl::Status start;
   ProcessInfo last;
-  ASSERT_TRUE(worker.TrySubmit(
-      [&] { start = StartAndWait(worker_client, "slow", FastOptions(), &last); }));
-  ASSERT_THAT(sv_->WaitForLog("spawned: 'slow'", absl::Seconds(10)), IsOk());
+  RestartOptions options = FastOptions();
+  options.start_timeout = absl::Seconds(600);
+  ASSERT_TRUE(
+      worker.TrySubmit([&] { start = StartAndWait(worker_client, "slow", options, &last); }));
+  ASSERT_THAT(sv_->WaitForLog("spawned: 'slow'", kWaitTimeout), IsOk());
   EXPECT_TRUE(worker.busy());
   EXPECT_FALSE(worker.TrySubmit([] {}));
   // The event loop's own client stays usable meanwhile.
@@ -288,8 +301,13 @@ TEST_F(RestarterTest, StoppedWhileStartingIsAbnormalTermination) {
 }
 
 TEST_F(RestarterTest, StopDeadlineDoesNotStart) {
-  // stopsignal=CONT: sleep ignores it; supervisord SIGKILLs after 2 s.
+  // stopsignal=CONT: sleep ignores it, and with stopwaitsecs=3600 supervisord
+  // keeps it STOPPING until this test ends the stop itself: no scheduling
+  // delay can let supervisord's SIGKILL come before the checks below.
   ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  absl::StatusOr<ProcessInfo> running = client_->GetProcessInfo("stubborn");
+  ASSERT_THAT(running, IsOk());
+  ASSERT_GT(running->pid, 0);
   RestartOptions options = FastOptions();
   options.stop_timeout = absl::Milliseconds(500);
   RestartResult result = RestartProcess(*client_, "stubborn", options);
@@ -306,13 +324,17 @@ TEST_F(RestarterTest, StopDeadlineDoesNotStart) {
   // sees STOPPING, as supervisord's wait=true would.
   ExpectFault(StartAndWait(*client_, "stubborn", FastOptions()), FaultCode::kAbnormalTermination,
               "ABNORMAL_TERMINATION: stubborn");
-  // With a deadline above stopwaitsecs the same stop succeeds.
-  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", absl::Seconds(20)),
-              IsOk());
-  ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  // End the stop as supervisord's own SIGKILL after stopwaitsecs would.
+  ASSERT_EQ(kill(running->pid, SIGKILL), 0);
+  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", kWaitTimeout), IsOk());
+
+  // With a deadline (20 s) above stopwaitsecs (2 s) the same stop succeeds:
+  // supervisord SIGKILLs the process and the poll sees STOPPED.
+  ASSERT_THAT(client_->StartProcess("stubborn_2s", true), IsOk());
   ProcessInfo last;
-  EXPECT_THAT(StopAndWait(*client_, "stubborn", FastOptions(), &last), IsOk());
+  EXPECT_THAT(StopAndWait(*client_, "stubborn_2s", FastOptions(), &last), IsOk());
   EXPECT_EQ(last.state, ProcessState::kStopped);
+  EXPECT_THAT(sv_->ReadLog(), HasSubstr("stopped: stubborn_2s (terminated by SIGKILL)"));
 }
 
 TEST(RestarterNoServerTest, UnreachableSupervisordDoesNotStart) {
