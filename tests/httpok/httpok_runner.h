@@ -68,6 +68,9 @@ class HttpOkSession {
   bool WaitForStderr(absl::string_view needle, int count = 1,
                      absl::Duration timeout = absl::Seconds(30));
 
+  // The child's pid (-1 once Finish() reaped it).
+  pid_t pid() const { return pid_; }
+
   // What was read so far.
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
