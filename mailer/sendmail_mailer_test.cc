@@ -196,10 +196,11 @@ INSTANTIATE_TEST_SUITE_P(
         FailureCase{"HangsAfterReading", "cat > /dev/null; sleep 1000", false,
                     absl::Seconds(1), absl::StatusCode::kDeadlineExceeded,
                     " was killed after 1s deadline"},
+        // The deadline leaves the shell seconds to write "stuck" first.
         FailureCase{"HangsWithFullPipe", "echo stuck >&2; sleep 1000", true,
-                    absl::Milliseconds(1500),
+                    absl::Milliseconds(5500),
                     absl::StatusCode::kDeadlineExceeded,
-                    " was killed after 1.5s deadline: stuck"}),
+                    " was killed after 5.5s deadline: stuck"}),
     [](const ::testing::TestParamInfo<FailureCase>& info) {
       return info.param.name;
     });
@@ -261,10 +262,11 @@ TEST(SendmailMailerDeadlineTest, HangingCommandAndItsGroupAreKilled) {
       absl::StrCat("sleep 1000 & echo $! > ", grandchild_pid, "; echo $$ > ",
                    child_pid, "; exec sleep 1000");
   const int fds_before = CountOpenFds();
-  SendmailMailer mailer(command, absl::Seconds(1));
+  // The deadline leaves the shell seconds to write both pid files first.
+  SendmailMailer mailer(command, absl::Seconds(5));
   EXPECT_THAT(mailer.Send(SmallMessage()),
               StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       EndsWith("was killed after 1s deadline")));
+                       EndsWith("was killed after 5s deadline")));
   EXPECT_EQ(CountOpenFds(), fds_before);
 
   const pid_t child = ReadPid(child_pid);
