@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,8 +28,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/refused_port.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/thread_syscall.h"
+#include "tests/testing/wait_for.h"
 
 extern char** environ;
 
@@ -40,6 +44,7 @@ using ::svl::testing::HttpRequest;
 using ::svl::testing::HttpResponse;
 using ::svl::testing::HttpServer;
 using ::svl::testing::IsOk;
+using ::svl::testing::RefusedPort;
 using ::svl::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -295,25 +300,26 @@ TEST(CurlProbeTest, ClosedWithoutResponseIsAnError) {
 // Refused connections.
 
 TEST(CurlProbeTest, RefusedIsRetriedUntilTheDeadline) {
-  absl::StatusOr<int> port = svl::testing::PickFreePort();
-  ASSERT_THAT(port.status(), IsOk());
+  absl::StatusOr<std::unique_ptr<RefusedPort>> refused = RefusedPort::Bind();
+  ASSERT_THAT(refused.status(), IsOk());
   ProbeOptions options;
-  options.url = absl::StrCat("http://127.0.0.1:", *port, "/");
-  options.timeout = absl::Seconds(1);
+  options.url = (*refused)->Url("/");
+  // Room for many retries even if this thread is not scheduled for seconds.
+  options.timeout = absl::Seconds(5);
   options.retry_interval = absl::Milliseconds(100);
   ProbeResult result = CheckOnce(options);
   EXPECT_FALSE(result.responded);
   EXPECT_EQ(result.error_kind, ProbeErrorKind::kRefused);
   EXPECT_THAT(result.error, HasSubstr("Connection refused"));
-  EXPECT_THAT(result.error, HasSubstr(absl::StrCat("port ", *port)));
+  EXPECT_THAT(result.error, HasSubstr(absl::StrCat("port ", (*refused)->port())));
   EXPECT_GT(result.attempts, 1);
 }
 
 TEST(CurlProbeTest, RefusedMakesOneAttemptWhenTheIntervalExceedsTheTimeout) {
-  absl::StatusOr<int> port = svl::testing::PickFreePort();
-  ASSERT_THAT(port.status(), IsOk());
+  absl::StatusOr<std::unique_ptr<RefusedPort>> refused = RefusedPort::Bind();
+  ASSERT_THAT(refused.status(), IsOk());
   ProbeOptions options;
-  options.url = absl::StrCat("http://127.0.0.1:", *port, "/");
+  options.url = (*refused)->Url("/");
   options.timeout = absl::Seconds(1);
   options.retry_interval = absl::Seconds(10);  // upstream's fixed retry_time
   ProbeResult result = CheckOnce(options);
@@ -321,23 +327,20 @@ TEST(CurlProbeTest, RefusedMakesOneAttemptWhenTheIntervalExceedsTheTimeout) {
   EXPECT_EQ(result.attempts, 1);
 }
 
-// Binds `port` after `delay`, answers one request with 200 and closes.
-void ServeOnceLater(int port, absl::Duration delay) {
-  absl::SleepFor(delay);
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(fd, 0);
-  absl::Cleanup closer = [fd] { close(fd); };
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0) << errno;
-  ASSERT_EQ(listen(fd, 4), 0);
-  pollfd ready = {fd, POLLIN, 0};
-  ASSERT_EQ(poll(&ready, 1, 30000), 1) << "the probe never connected";
-  int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+// Once another thread of this process sleeps (the probe, pausing after a
+// refused connection), listens on `port`, answers one request with 200 and
+// closes.
+void ServeOnceAfterARefusal(RefusedPort* port) {
+  const pid_t self = static_cast<pid_t>(syscall(SYS_gettid));
+  ASSERT_THAT(svl::testing::WaitFor(
+                  [self] { return svl::testing::AnyThreadSleeping(getpid(), self); },
+                  svl::testing::kWaitTimeout, "the probe to pause after a refused connection"),
+              IsOk());
+  absl::StatusOr<int> fd = port->Listen();
+  ASSERT_THAT(fd.status(), IsOk());
+  pollfd ready = {*fd, POLLIN, 0};
+  ASSERT_EQ(poll(&ready, 1, 60000), 1) << "the probe never connected";
+  int conn = accept4(*fd, nullptr, nullptr, SOCK_CLOEXEC);
   ASSERT_GE(conn, 0);
   absl::Cleanup conn_closer = [conn] { close(conn); };
   std::string head;
@@ -353,13 +356,13 @@ void ServeOnceLater(int port, absl::Duration delay) {
 }
 
 TEST(CurlProbeTest, RefusedThenAcceptedSucceedsOnAFreshConnection) {
-  absl::StatusOr<int> port = svl::testing::PickFreePort();
-  ASSERT_THAT(port.status(), IsOk());
-  std::thread server(ServeOnceLater, *port, absl::Milliseconds(300));
+  absl::StatusOr<std::unique_ptr<RefusedPort>> late = RefusedPort::Bind();
+  ASSERT_THAT(late.status(), IsOk());
+  std::thread server(ServeOnceAfterARefusal, late->get());
   ProbeOptions options;
-  options.url = absl::StrCat("http://127.0.0.1:", *port, "/");
-  options.timeout = absl::Seconds(20);
-  options.retry_interval = absl::Milliseconds(50);
+  options.url = (*late)->Url("/");
+  options.timeout = absl::Seconds(60);
+  options.retry_interval = absl::Milliseconds(200);
   ProbeResult result = CheckOnce(options);
   server.join();
   ASSERT_TRUE(result.responded) << result.error;
@@ -370,25 +373,26 @@ TEST(CurlProbeTest, RefusedThenAcceptedSucceedsOnAFreshConnection) {
 }
 
 TEST(CurlProbeTest, UnresolvableHostIsADnsError) {
+  // RFC 6761 reserves .invalid, and a 64-byte label cannot be put into a DNS
+  // query at all: the resolver fails it without asking any server, so the
+  // answer does not depend on this machine's DNS.
+  const std::string host = std::string(64, 'x') + ".invalid";
   ProbeOptions options;
-  options.url = "http://no-such-host.invalid/";  // RFC 6761: never resolves
-  options.timeout = absl::Seconds(10);
+  options.url = absl::StrCat("http://", host, "/");
+  options.timeout = absl::Seconds(30);
   ProbeResult result = CheckOnce(options);
-  if (result.error_kind == ProbeErrorKind::kTimeout) {
-    GTEST_SKIP() << "the resolver here does not answer: " << result.error;
-  }
   EXPECT_FALSE(result.responded);
   EXPECT_EQ(result.error_kind, ProbeErrorKind::kDns);
-  EXPECT_EQ(result.error, "Could not resolve host: no-such-host.invalid");
+  EXPECT_EQ(result.error, "Could not resolve host: " + host);
   EXPECT_EQ(result.attempts, 1);
 }
 
 TEST(CurlProbeTest, ProxyEnvironmentIsIgnored) {
   std::unique_ptr<HttpServer> server = StartServer();
   ASSERT_NE(server, nullptr);
-  absl::StatusOr<int> dead_port = svl::testing::PickFreePort();
-  ASSERT_THAT(dead_port.status(), IsOk());
-  const std::string proxy = absl::StrCat("http://127.0.0.1:", *dead_port);
+  absl::StatusOr<std::unique_ptr<RefusedPort>> dead_proxy = RefusedPort::Bind();
+  ASSERT_THAT(dead_proxy.status(), IsOk());
+  const std::string proxy = absl::StrCat("http://127.0.0.1:", (*dead_proxy)->port());
   ASSERT_EQ(setenv("http_proxy", proxy.c_str(), 1), 0);
   ASSERT_EQ(setenv("ALL_PROXY", proxy.c_str(), 1), 0);
   absl::Cleanup unset = [] {
@@ -648,11 +652,8 @@ class HttpsProbeTest : public ::testing::Test {
     for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     ASSERT_EQ(posix_spawn(&server_pid_, args[0], nullptr, nullptr, args.data(), environ), 0);
-    const absl::Time give_up = absl::Now() + absl::Seconds(30);
-    absl::StatusOr<std::string> port;
-    while (!(port = svl::testing::ReadFile(port_file)).ok() && absl::Now() < give_up) {
-      absl::SleepFor(absl::Milliseconds(20));
-    }
+    absl::StatusOr<std::string> port =
+        svl::testing::WaitForFile(port_file, svl::testing::kWaitTimeout);
     ASSERT_THAT(port.status(), IsOk()) << "the python TLS server did not start";
     port_ = new std::string(*port);
   }

@@ -544,7 +544,13 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
   WriteLine(absl::StrCat(namespec, " is in RUNNING state, restarting"), messages);
   restarted_ = true;
   JournalAdd(namespec);
-  const RestartResult result = RestartProcess(*deps_.client, namespec, restart_options_);
+  RestartOptions restart = restart_options_;
+  restart.on_slow_stop = [this, &namespec, messages](const absl::Status& why) {
+    WriteLine(absl::StrCat(namespec, " is slow to stop (", RenderError(why),
+                           "), waiting for it to stop"),
+              messages);
+  };
+  const RestartResult result = RestartProcess(*deps_.client, namespec, restart);
   ReportRestart(namespec, result, messages);
   if (!result.pending) JournalRemove(namespec);
   std::int64_t start_after = 0;
@@ -569,12 +575,9 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
 void HttpOk::ReportRestart(const std::string& namespec, const RestartResult& result,
                            std::vector<std::string>* messages) {
   const bool stop_fault = supervisor_rpc::FaultFromStatus(result.stop).has_value();
+  // (A slow stop was reported when it turned out slow: on_slow_stop.)
   if (stop_fault) {
     WriteLine(absl::StrCat("Failed to stop process ", namespec, ": ", RenderError(result.stop)),
-              messages);
-  } else if (!result.stop.ok()) {
-    WriteLine(absl::StrCat(namespec, " is slow to stop (", RenderError(result.stop),
-                           "), waiting for it to stop"),
               messages);
   }
   if (result.watched && result.running_again) {

@@ -21,6 +21,7 @@
 #include "supervisor_rpc/supervisor_client.h"
 #include "tests/httpok/fake_supervisor.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/refused_port.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
 
@@ -235,7 +236,9 @@ TEST_F(HttpOkTest, FixedAnyNeverRestartsItself) {
   options_.any = true;
   options_.self_group = "foo";
   options_.self_name = "foo";
-  options_.url = absl::StrCat("http://127.0.0.1:", *testing::PickFreePort(), "/");
+  absl::StatusOr<std::unique_ptr<testing::RefusedPort>> refused = testing::RefusedPort::Bind();
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  options_.url = (*refused)->Url("/");
   options_.timeout = absl::Seconds(1);
   Run(Tick());
   EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()"));

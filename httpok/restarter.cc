@@ -235,8 +235,9 @@ RestartResult RestartProcess(SupervisorClient& client, absl::string_view namespe
   }
   result.last_info = stop_seen;
   const bool fault = FaultFromStatus(result.stop).has_value();
-  const bool must_watch = (!result.stop.ok() && !fault) ||
-                          IsFaultCode(result.stop, FaultCode::kNotRunning);
+  const bool slow = !result.stop.ok() && !fault;
+  if (slow && options.on_slow_stop) options.on_slow_stop(result.stop);
+  const bool must_watch = slow || IsFaultCode(result.stop, FaultCode::kNotRunning);
   AfterStop(client, namespec, options, must_watch, options.stop_wait_bound, &result);
   return result;
 }

@@ -72,6 +72,9 @@ struct RestartOptions {
   absl::Duration unanswered_bound = absl::Seconds(30);
   // Pause between two getProcessInfo calls.
   absl::Duration poll_interval = absl::Milliseconds(100);
+  // Called (when set) as soon as a stop turns out slow, with why, before the
+  // watch begins: a listener says so at once, not when the watch ends.
+  std::function<void(const absl::Status& why)> on_slow_stop;
 };
 
 // StopAndWait() stops `namespec` (wait=false) and waits for a stopped state.

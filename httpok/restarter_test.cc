@@ -3,6 +3,8 @@
 #include "httpok/restarter.h"
 
 
+#include <signal.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -22,6 +24,7 @@
 #include "supervisor_rpc/supervisor_client.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace httpok {
@@ -36,11 +39,11 @@ using ::svl::supervisor_rpc::ProcessState;
 using ::svl::supervisor_rpc::ServerConfig;
 using ::svl::supervisor_rpc::SupervisorClient;
 using ::svl::testing::IsOk;
+using ::svl::testing::kWaitTimeout;
 using ::svl::testing::StatusIs;
 using ::svl::testing::Supervisord;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 // ---------------------------------------------------------------- RestartWorker
 
@@ -137,14 +140,21 @@ startretries=0
 [program:slow]
 command=/bin/sleep 1000
 autostart=false
-startsecs=60
+startsecs=3600
 
 [program:stubborn]
 command=/bin/sleep 1000
 autostart=false
 startsecs=0
 stopsignal=CONT
-stopwaitsecs=10
+stopwaitsecs=3600
+
+[program:stubborn_2s]
+command=/bin/sleep 1000
+autostart=false
+startsecs=0
+stopsignal=CONT
+stopwaitsecs=2
 
 [program:nosuch]
 command=/nonexistent/bin
@@ -181,8 +191,7 @@ class RestarterTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(kPrograms);
     ASSERT_THAT(sv, IsOk());
     sv_ = *std::move(sv);
-    ASSERT_THAT(sv_->WaitForLog("success: sleeper entered RUNNING state", absl::Seconds(20)),
-                IsOk());
+    ASSERT_THAT(sv_->WaitForLog("success: sleeper entered RUNNING state", kWaitTimeout), IsOk());
     transport_ = MakeTransport(sv_->server_url());
     ASSERT_NE(transport_, nullptr);
     client_ = std::make_unique<SupervisorClient>(*transport_);
@@ -272,16 +281,19 @@ TEST_F(RestarterTest, StartDeadlineNamesTheState) {
 
 TEST_F(RestarterTest, StoppedWhileStartingIsAbnormalTermination) {
   // The start runs on the worker, as httpok runs it; meanwhile someone else
-  // stops the process while it is STARTING (startsecs=60).
+  // stops the process while it is STARTING (startsecs=3600). The worker's
+  // start deadline is far beyond what scheduling delay could reach.
   std::unique_ptr<CurlTransport> worker_transport = MakeTransport(sv_->server_url());
   ASSERT_NE(worker_transport, nullptr);
   SupervisorClient worker_client(*worker_transport);
   RestartWorker worker;
   absl::Status start;
   ProcessInfo last;
-  ASSERT_TRUE(worker.TrySubmit(
-      [&] { start = StartAndWait(worker_client, "slow", FastOptions(), &last); }));
-  ASSERT_THAT(sv_->WaitForLog("spawned: 'slow'", absl::Seconds(10)), IsOk());
+  RestartOptions options = FastOptions();
+  options.start_timeout = absl::Seconds(600);
+  ASSERT_TRUE(
+      worker.TrySubmit([&] { start = StartAndWait(worker_client, "slow", options, &last); }));
+  ASSERT_THAT(sv_->WaitForLog("spawned: 'slow'", kWaitTimeout), IsOk());
   EXPECT_TRUE(worker.busy());
   EXPECT_FALSE(worker.TrySubmit([] {}));
   // The event loop's own client stays usable meanwhile.
@@ -291,18 +303,59 @@ TEST_F(RestarterTest, StoppedWhileStartingIsAbnormalTermination) {
   EXPECT_THAT(last.statename, AnyOf("STOPPING", "STOPPED"));
 }
 
-// stubborn ignores its stopsignal (CONT); supervisord SIGKILLs it after
-// stopwaitsecs=10, far beyond the 500 ms stop phase and 2 s call deadlines.
+// stubborn ignores its stopsignal (CONT), and with stopwaitsecs=3600 stays
+// STOPPING until the test itself kills it (as supervisord's SIGKILL after
+// stopwaitsecs would): no scheduling delay can end a stop early.
+
+// SlowStop runs RestartProcess() on a RestartWorker and lets
+// the test act once the stop has turned out slow.
+class SlowStop {
+ public:
+  SlowStop(SupervisorClient& client, const std::string& namespec, RestartOptions options) {
+    options.on_slow_stop = [this](const absl::Status& why) {
+      why_ = why;
+      slow_.Notify();
+    };
+    EXPECT_TRUE(worker_.TrySubmit([this, &client, namespec, options] {
+      result_ = RestartProcess(client, namespec, options);
+    }));
+  }
+  bool WaitUntilSlow() { return slow_.WaitForNotificationWithTimeout(kWaitTimeout); }
+  const absl::Status& why() const { return why_; }
+  RestartResult Finish() {
+    worker_.Drain();
+    return result_;
+  }
+
+ private:
+  absl::Notification slow_;
+  absl::Status why_;
+  RestartResult result_;
+  RestartWorker worker_;  // last: drained first
+};
 
 TEST_F(RestarterTest, SlowStopIsWatchedAndTheProcessStartedOnceStopped) {
   ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
   absl::StatusOr<ProcessInfo> before = client_->GetProcessInfo("stubborn");
   ASSERT_THAT(before, IsOk());
+  ASSERT_GT(before->pid, 0);
+  std::unique_ptr<CurlTransport> transport = MakeTransport(sv_->server_url());
+  SupervisorClient client(*transport);
   RestartOptions options = FastOptions();
   options.stop_timeout = absl::Milliseconds(500);
-  RestartResult result = RestartProcess(*client_, "stubborn", options);
+  SlowStop restart(client, "stubborn", options);
+  ASSERT_TRUE(restart.WaitUntilSlow());
+  EXPECT_THAT(restart.why(), StatusIs(absl::StatusCode::kDeadlineExceeded,
+                                      "stubborn still STOPPING after 500ms"));
+  // Still STOPPING, and not started: the restart waits.
+  absl::StatusOr<ProcessInfo> stopping = client_->GetProcessInfo("stubborn");
+  ASSERT_THAT(stopping, IsOk());
+  EXPECT_EQ(stopping->state, ProcessState::kStopping);
+  ASSERT_EQ(kill(before->pid, SIGKILL), 0);
+  RestartResult result = restart.Finish();
   EXPECT_THAT(result.stop, StatusIs(absl::StatusCode::kDeadlineExceeded,
                                     "stubborn still STOPPING after 500ms"));
+  EXPECT_FALSE(FaultFromStatus(result.stop).has_value());
   EXPECT_TRUE(result.watched);
   EXPECT_THAT(result.waited, IsOk());
   EXPECT_FALSE(result.running_again);
@@ -312,7 +365,7 @@ TEST_F(RestarterTest, SlowStopIsWatchedAndTheProcessStartedOnceStopped) {
   ASSERT_TRUE(result.last_info.has_value());
   EXPECT_EQ(result.last_info->state, ProcessState::kRunning);
   EXPECT_NE(result.last_info->pid, before->pid);
-  // Started only after supervisord had killed it: never while STOPPING.
+  // Started only after it was stopped: never while STOPPING.
   const std::string log = sv_->ReadLog();
   const size_t killed = log.find("stopped: stubborn (terminated by SIGKILL)");
   ASSERT_NE(killed, std::string::npos) << log;
@@ -320,19 +373,24 @@ TEST_F(RestarterTest, SlowStopIsWatchedAndTheProcessStartedOnceStopped) {
 }
 
 TEST_F(RestarterTest, BlockingStopPastTheCallDeadlineIsWatchedAndStarted) {
-  // Upstream's calls on a transport whose deadline (2 s) ends before the
-  // stop does: the stopProcess call fails, the process is still STOPPING.
+  // Upstream's calls on a transport whose deadline (2 s) ends long before
+  // the stop does: stopProcess fails, the process is still STOPPING.
   ServerConfig config;
   config.url = sv_->server_url();
   config.deadline = absl::Seconds(2);
   absl::StatusOr<std::unique_ptr<CurlTransport>> transport = CurlTransport::Create(config);
   ASSERT_THAT(transport, IsOk());
   SupervisorClient client(**transport);
-  ASSERT_THAT(client.StartProcess("stubborn", true), IsOk());
+  ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  absl::StatusOr<ProcessInfo> before = client_->GetProcessInfo("stubborn");
+  ASSERT_THAT(before, IsOk());
   RestartOptions options = FastOptions();
   options.blocking_calls = true;
-  RestartResult result = RestartProcess(client, "stubborn", options);
-  EXPECT_THAT(result.stop, StatusIs(absl::StatusCode::kDeadlineExceeded));
+  SlowStop restart(client, "stubborn", options);
+  ASSERT_TRUE(restart.WaitUntilSlow());
+  EXPECT_THAT(restart.why(), StatusIs(absl::StatusCode::kDeadlineExceeded));
+  ASSERT_EQ(kill(before->pid, SIGKILL), 0);
+  RestartResult result = restart.Finish();
   EXPECT_FALSE(FaultFromStatus(result.stop).has_value());
   EXPECT_TRUE(result.watched);
   EXPECT_THAT(result.waited, IsOk());
@@ -342,12 +400,14 @@ TEST_F(RestarterTest, BlockingStopPastTheCallDeadlineIsWatchedAndStarted) {
   absl::StatusOr<ProcessInfo> after = client_->GetProcessInfo("stubborn");
   ASSERT_THAT(after, IsOk());
   EXPECT_EQ(after->state, ProcessState::kRunning);
+  EXPECT_NE(after->pid, before->pid);
   EXPECT_EQ(sv_->CountInLog("stopped: stubborn (terminated by SIGKILL)"), 1);
-  EXPECT_THAT(sv_->ReadLog(), Not(HasSubstr("ABNORMAL_TERMINATION")));
 }
 
 TEST_F(RestarterTest, WatchBoundLeavesTheStartPendingAndFinishRestartTakesItUp) {
   ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  absl::StatusOr<ProcessInfo> before = client_->GetProcessInfo("stubborn");
+  ASSERT_THAT(before, IsOk());
   RestartOptions options = FastOptions();
   options.stop_timeout = absl::Milliseconds(200);
   options.stop_wait_bound = absl::Milliseconds(300);
@@ -362,11 +422,11 @@ TEST_F(RestarterTest, WatchBoundLeavesTheStartPendingAndFinishRestartTakesItUp) 
   result = FinishRestart(*client_, "stubborn", options);
   EXPECT_TRUE(result.pending);
   EXPECT_FALSE(result.start_attempted);
-  EXPECT_THAT(result.waited, StatusIs(absl::StatusCode::kDeadlineExceeded,
-                                      "stubborn is still STOPPING"));
-  // Once supervisord has stopped it, FinishRestart starts it.
-  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", absl::Seconds(30)),
-              IsOk());
+  EXPECT_THAT(result.waited,
+              StatusIs(absl::StatusCode::kDeadlineExceeded, "stubborn is still STOPPING"));
+  // Once it has stopped, FinishRestart starts it.
+  ASSERT_EQ(kill(before->pid, SIGKILL), 0);
+  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", kWaitTimeout), IsOk());
   result = FinishRestart(*client_, "stubborn", options);
   EXPECT_FALSE(result.pending);
   EXPECT_TRUE(result.start_attempted);
@@ -389,16 +449,22 @@ TEST_F(RestarterTest, AStoppingProcessCannotBeStarted) {
   // process answers true without spawning anything; the poll then sees
   // STOPPING, as supervisord's wait=true would.
   ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
+  absl::StatusOr<ProcessInfo> running = client_->GetProcessInfo("stubborn");
+  ASSERT_THAT(running, IsOk());
   ASSERT_THAT(client_->StopProcess("stubborn", /*wait=*/false), IsOk());
   ExpectFault(StartAndWait(*client_, "stubborn", FastOptions()), FaultCode::kAbnormalTermination,
               "ABNORMAL_TERMINATION: stubborn");
-  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", absl::Seconds(30)),
-              IsOk());
-  ASSERT_THAT(client_->StartProcess("stubborn", true), IsOk());
-  RestartOptions options = FastOptions();
+  // End the stop as supervisord's own SIGKILL after stopwaitsecs would.
+  ASSERT_EQ(kill(running->pid, SIGKILL), 0);
+  ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", kWaitTimeout), IsOk());
+
+  // With a deadline (20 s) above stopwaitsecs (2 s) the same stop succeeds:
+  // supervisord SIGKILLs the process and the poll sees STOPPED.
+  ASSERT_THAT(client_->StartProcess("stubborn_2s", true), IsOk());
   ProcessInfo last;
-  EXPECT_THAT(StopAndWait(*client_, "stubborn", options, &last), IsOk());
+  EXPECT_THAT(StopAndWait(*client_, "stubborn_2s", FastOptions(), &last), IsOk());
   EXPECT_EQ(last.state, ProcessState::kStopped);
+  EXPECT_THAT(sv_->ReadLog(), HasSubstr("stopped: stubborn_2s (terminated by SIGKILL)"));
 }
 
 TEST(RestarterNoServerTest, UnreachableSupervisordDoesNotStart) {

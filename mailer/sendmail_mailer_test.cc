@@ -21,6 +21,7 @@
 #include "mailer/message.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace mailer {
@@ -30,7 +31,9 @@ using ::svl::testing::CountOpenFds;
 using ::svl::testing::IsOk;
 using ::svl::testing::MakeTestDir;
 using ::svl::testing::ReadFile;
+using ::svl::testing::kWaitTimeout;
 using ::svl::testing::StatusIs;
+using ::svl::testing::WaitFor;
 using ::svl::testing::WriteFile;
 using ::testing::EndsWith;
 using ::testing::Eq;
@@ -193,10 +196,11 @@ INSTANTIATE_TEST_SUITE_P(
         FailureCase{"HangsAfterReading", "cat > /dev/null; sleep 1000", false,
                     absl::Seconds(1), absl::StatusCode::kDeadlineExceeded,
                     " was killed after 1s deadline"},
+        // The deadline leaves the shell seconds to write "stuck" first.
         FailureCase{"HangsWithFullPipe", "echo stuck >&2; sleep 1000", true,
-                    absl::Milliseconds(1500),
+                    absl::Milliseconds(5500),
                     absl::StatusCode::kDeadlineExceeded,
-                    " was killed after 1.5s deadline: stuck"}),
+                    " was killed after 5.5s deadline: stuck"}),
     [](const ::testing::TestParamInfo<FailureCase>& info) {
       return info.param.name;
     });
@@ -258,10 +262,11 @@ TEST(SendmailMailerDeadlineTest, HangingCommandAndItsGroupAreKilled) {
       absl::StrCat("sleep 1000 & echo $! > ", grandchild_pid, "; echo $$ > ",
                    child_pid, "; exec sleep 1000");
   const int fds_before = CountOpenFds();
-  SendmailMailer mailer(command, absl::Seconds(1));
+  // The deadline leaves the shell seconds to write both pid files first.
+  SendmailMailer mailer(command, absl::Seconds(5));
   EXPECT_THAT(mailer.Send(SmallMessage()),
               StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       EndsWith("was killed after 1s deadline")));
+                       EndsWith("was killed after 5s deadline")));
   EXPECT_EQ(CountOpenFds(), fds_before);
 
   const pid_t child = ReadPid(child_pid);
@@ -273,11 +278,10 @@ TEST(SendmailMailerDeadlineTest, HangingCommandAndItsGroupAreKilled) {
   // wait (generously) for that.
   const pid_t grandchild = ReadPid(grandchild_pid);
   ASSERT_GT(grandchild, 0);
-  const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  while (!ProcessGone(grandchild) && absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  EXPECT_TRUE(ProcessGone(grandchild)) << "grandchild " << grandchild;
+  EXPECT_THAT(WaitFor([grandchild] { return ProcessGone(grandchild); }, kWaitTimeout,
+                      "the grandchild to end"),
+              IsOk())
+      << "grandchild " << grandchild;
 }
 
 TEST(SendmailMailerSigpipeTest, IgnoredSigpipeIsNotInheritedAndSurvives) {

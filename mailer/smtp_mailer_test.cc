@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mailer/message.h"
+#include "tests/testing/refused_port.h"
 #include "tests/testing/smtp_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
@@ -29,7 +30,7 @@ namespace {
 
 using ::svl::testing::CountOpenFds;
 using ::svl::testing::IsOk;
-using ::svl::testing::PickFreePort;
+using ::svl::testing::RefusedPort;
 using ::svl::testing::SmtpServer;
 using ::svl::testing::SmtpServerOptions;
 using ::svl::testing::StatusIs;
@@ -208,10 +209,10 @@ TEST(SmtpMailerStarttlsTest, UntrustedCertificateIsRefused) {
 }
 
 TEST(SmtpMailerNetworkTest, RefusedConnectionIsUnavailable) {
-  absl::StatusOr<int> port = PickFreePort();
-  ASSERT_THAT(port.status(), IsOk());
+  absl::StatusOr<std::unique_ptr<RefusedPort>> refused = RefusedPort::Bind();
+  ASSERT_THAT(refused.status(), IsOk());
   SmtpConfig config;
-  config.url = absl::StrCat("smtp://127.0.0.1:", *port);
+  config.url = absl::StrCat("smtp://127.0.0.1:", (*refused)->port());
   config.from = "httpok@example.com";
   std::unique_ptr<SmtpMailer> mailer = MakeMailer(config);
   ASSERT_NE(mailer, nullptr);

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <string>
@@ -18,6 +19,8 @@
 #include "gtest/gtest.h"
 #include "protocol/event.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/thread_syscall.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace protocol {
@@ -278,9 +281,15 @@ TEST(ListenerTest, ReadIsRestartedAfterEintr) {
   Pipe in;
   Pipe out;
   const pthread_t reader = pthread_self();
+  const pid_t reader_tid = static_cast<pid_t>(syscall(SYS_gettid));
   std::thread writer([&] {
+    // Each signal goes to the reader once it is blocked in read(2).
     for (int i = 0; i < 5; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      const absl::Status blocked = svl::testing::WaitFor(
+          [&] { return svl::testing::BlockedSyscall(getpid(), reader_tid) == SYS_read; },
+          svl::testing::kWaitTimeout, "the listener blocked in read(2)");
+      EXPECT_THAT(blocked, IsOk());
+      if (!blocked.ok()) break;  // still send the event: the reader must not hang
       pthread_kill(reader, SIGUSR1);
     }
     ASSERT_EQ(write(in.write_fd, kTick, sizeof(kTick) - 1),

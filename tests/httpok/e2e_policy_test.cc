@@ -7,8 +7,12 @@
 // an in-process HttpServer whose answer each test sets. Outcomes are exact:
 // pids change or not, exact stderr (timestamps masked), exact mail subjects.
 //
+// Each test has its own supervisord, programs, web server and directory.
+// Slow stops are not timed: slow_stop.py holds its stop until the test
+// releases it (SIGUSR1), so a restart lasts exactly as long as a test needs.
+//
 // RealTicksTest is the one scenario driven by supervisord's own TICK_5: a
-// restart of a program that takes 8 s to stop must not hold the listener:
+// restart of a program whose stop is held must not hold the listener:
 // supervisord keeps sending it TICKs during the restart, the listener keeps
 // acknowledging them and never enters the UNKNOWN state.
 
@@ -18,24 +22,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <memory>
 #include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/httpok/httpok_runner.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/refused_port.h"
 #include "tests/testing/smtp_server.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 extern char** environ;
 
@@ -65,46 +75,53 @@ HttpResponse Response(int status, const std::string& reason, const std::string& 
   return response;
 }
 
-constexpr char kSlowStopPy[] = R"py(import signal, sys, time
-def term(*args):
-    time.sleep(int(sys.argv[1]) if len(sys.argv) > 1 else 8)
-    sys.exit(0)
-signal.signal(signal.SIGTERM, term)
-while True:
-    time.sleep(1)
+// slow_stop.py DIR: a program whose stop lasts as long as the test wants.
+// Ready (SIGTERM and SIGUSR1 blocked), it writes DIR/ready.<pid>; on SIGTERM
+// it writes DIR/stopping.<pid> and exits 0 once it gets SIGUSR1 (sent before
+// or after the SIGTERM), after 300 s at the latest.
+constexpr char kSlowStopPy[] = R"py(import os, signal, sys
+directory = sys.argv[1]
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGUSR1})
+
+def mark(name):
+    path = os.path.join(directory, '%s.%d' % (name, os.getpid()))
+    open(path + '.tmp', 'w').close()
+    os.rename(path + '.tmp', path)
+
+mark('ready')
+signal.sigwait({signal.SIGTERM})
+mark('stopping')
+signal.sigtimedwait({signal.SIGUSR1}, 300)
 )py";
+
+// The programs of every E2ePolicyTest (startsecs=0: RUNNING at once).
+constexpr char kPrograms[] =
+    "[program:a]\ncommand=/bin/sleep 3600\nstartsecs=0\n"
+    "[program:b]\ncommand=/bin/sleep 3600\nstartsecs=0\n"
+    "[program:grp]\ncommand=/bin/sleep 3600\nprocess_name=%(program_name)s_%(process_num)d\n"
+    "numprocs=2\nstartsecs=0\n";
 
 class E2ePolicyTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::string> dir = MakeTestDir("policy_suite");
-    ASSERT_TRUE(dir.ok()) << dir.status();
-    ASSERT_TRUE(WriteFile(*dir + "/slow.py", kSlowStopPy).ok());
-    const std::string config =
-        "[program:slowp]\ncommand=/usr/bin/python3 " + *dir +
-        "/slow.py 3\nstartsecs=1\nstopwaitsecs=30\n"
-        "[program:a]\ncommand=/bin/sleep 3600\nstartsecs=0\n"
-        "[program:b]\ncommand=/bin/sleep 3600\nstartsecs=0\n"
-        "[program:grp]\ncommand=/bin/sleep 3600\nprocess_name=%(program_name)s_%(process_num)d\n"
-        "numprocs=2\nstartsecs=0\n";
-    absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(config);
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(StartWebAndDir());
+    absl::StatusOr<std::unique_ptr<Supervisord>> sv =
+        Supervisord::Start(absl::StrCat(kPrograms, ExtraPrograms()));
     ASSERT_TRUE(sv.ok()) << sv.status();
-    sv_ = sv->release();
-    for (const char* name : {"a", "b", "grp_0", "grp_1", "slowp"}) {
-      ASSERT_TRUE(
-          sv_->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"),
-                          absl::Seconds(20))
-              .ok())
-          << name;
+    sv_ = *std::move(sv);
+    for (const char* name : {"a", "b", "grp_0", "grp_1"}) {
+      ASSERT_THAT(
+          sv_->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"), kWaitTimeout),
+          IsOk());
     }
   }
 
-  static void TearDownTestSuite() {
-    delete sv_;
-    sv_ = nullptr;
-  }
+  // More [program:x] sections for a derived fixture (which writes the files
+  // they need into dir_).
+  virtual std::string ExtraPrograms() { return ""; }
 
-  void SetUp() override {
+  // A fresh web server (url_ on it) and a fresh directory (dir_).
+  void StartWebAndDir() {
     absl::StatusOr<std::unique_ptr<HttpServer>> web = HttpServer::Start();
     ASSERT_TRUE(web.ok()) << web.status();
     web_ = *std::move(web);
@@ -114,7 +131,7 @@ class E2ePolicyTest : public ::testing::Test {
     dir_ = *dir;
   }
 
-  static int Pid(const std::string& name) {
+  int Pid(const std::string& name) const {
     absl::StatusOr<std::string> out = sv_->Ctl({"pid", name});
     int pid = 0;
     if (!out.ok() || !absl::SimpleAtoi(absl::StripAsciiWhitespace(*out), &pid)) return -1;
@@ -146,21 +163,51 @@ class E2ePolicyTest : public ::testing::Test {
   // Sends one TICK and waits until the web server has seen `requests` checks.
   bool TickAndWaitForCheck(HttpOkSession& session, size_t requests) {
     if (!session.Send(kTick)) return false;
-    const absl::Time deadline = absl::Now() + absl::Seconds(30);
-    while (web_->requests().size() < requests) {
-      if (absl::Now() > deadline) return false;
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return true;
+    const absl::Status checked = WaitFor([&] { return web_->requests().size() >= requests; },
+                                         kWaitTimeout, absl::StrCat(requests, " checks"));
+    EXPECT_THAT(checked, IsOk());
+    return checked.ok();
   }
 
-  static Supervisord* sv_;
+  std::unique_ptr<Supervisord> sv_;
   std::unique_ptr<HttpServer> web_;
   std::string url_;
   std::string dir_;
 };
 
-Supervisord* E2ePolicyTest::sv_ = nullptr;
+// E2ePolicyTest with slowp, a program whose stop the test holds and releases.
+class E2eSlowStopTest : public E2ePolicyTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(E2ePolicyTest::SetUp());
+    ASSERT_THAT(sv_->WaitForLog("success: slowp entered RUNNING state", kWaitTimeout), IsOk());
+    ASSERT_THAT(WaitForSlowpReady(Pid("slowp")), IsOk());
+  }
+
+  // A stop still held when the test ends would hold supervisord's shutdown.
+  void TearDown() override {
+    if (sv_ == nullptr) return;
+    const int pid = Pid("slowp");
+    if (pid > 0) ReleaseStop(pid);
+  }
+
+  std::string ExtraPrograms() override {
+    EXPECT_THAT(WriteFile(dir_ + "/slow_stop.py", kSlowStopPy), IsOk());
+    return absl::StrCat("[program:slowp]\ncommand=/usr/bin/python3 ", dir_, "/slow_stop.py ", dir_,
+                        "\nstartsecs=1\nstopwaitsecs=600\n");
+  }
+
+  // Waits until slowp `pid` blocks its signals (before that a SIGTERM kills it).
+  absl::Status WaitForSlowpReady(int pid) const {
+    return WaitForFile(absl::StrCat(dir_, "/ready.", pid), kWaitTimeout).status();
+  }
+  // Waits until slowp `pid` got its SIGTERM and holds its stop.
+  absl::Status WaitForStopHeld(int pid) const {
+    return WaitForFile(absl::StrCat(dir_, "/stopping.", pid), kWaitTimeout).status();
+  }
+  // Lets slowp `pid` finish its stop (now, or as soon as it gets SIGTERM).
+  static void ReleaseStop(int pid) { kill(pid, SIGUSR1); }
+};
 
 std::string ActLines(const std::string& namespec) {
   return absl::StrCat(namespec, " is in RUNNING state, restarting\n", namespec, " restarted\n");
@@ -194,8 +241,7 @@ TEST_F(E2ePolicyTest, SuccessesKeepsTheStreakAcrossOneGoodCheck) {
   // 500, 200, 500 with --failures 2: the good check in between clears the
   // count with --successes 1 (the default), not with --successes 2.
   for (const char* successes : {"1", "2"}) {
-    web_ = nullptr;
-    SetUp();
+    ASSERT_NO_FATAL_FAILURE(StartWebAndDir());
     const int before = Pid("a");
     std::unique_ptr<HttpOkSession> s =
         Start({"-p", "a", "--failures", "2", "--successes", successes});
@@ -411,7 +457,7 @@ TEST_F(E2ePolicyTest, RedirectsAndStatusRanges) {
 
 TEST_F(E2ePolicyTest, CredentialsNeverAppearInLogsOrMails) {
   for (const char* format : {"text", "json"}) {
-    SetUp();
+    ASSERT_NO_FATAL_FAILURE(StartWebAndDir());
     web_->SetResponse(Response(500, "Internal Server Error"));
     const std::string url_now = absl::StrCat("http://ops:s3cret@127.0.0.1:", web_->port(), "/bar");
     const std::string shown_now = absl::StrCat("http://***@127.0.0.1:", web_->port(), "/bar");
@@ -479,9 +525,9 @@ TEST_F(E2ePolicyTest, LogFormatTextAddsAReasonCodedLinePerFailedCheck) {
                          ": bad status returned (status contacting ", url_,
                          ": 503 Service Unavailable)\n"));
   // A refused connection has its own reason code.
-  absl::StatusOr<int> port = PickFreePort();
-  ASSERT_TRUE(port.ok());
-  const std::string closed = absl::StrCat("http://127.0.0.1:", *port, "/");
+  absl::StatusOr<std::unique_ptr<RefusedPort>> refused = RefusedPort::Bind();
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  const std::string closed = (*refused)->Url("/");
   s = Start({"-p", "nothing", "--log-format", "text", "-t", "0.5", "--retry-interval", "0.1"},
             closed);
   ASSERT_TRUE(s->Send(kTick));
@@ -514,13 +560,16 @@ TEST_F(E2ePolicyTest, LogFormatJsonMakesEveryStderrLineJson) {
 }
 
 TEST_F(E2ePolicyTest, StaleTicksReplayedAfterAStallAreCoalesced) {
-  // Ten TICK_5 with when: 50 s ago .. 5 s ago, back to back, as supervisord
-  // replays them after a stall: one check.
+  // Ten TICK_60 with when: 10 min ago .. 1 min ago, back to back, as
+  // supervisord replays them after a stall: one check. (TICK_60: ticks are
+  // back to back within half a period, 30 s, far more than sending them can
+  // take on a busy machine; TICK_5's 2.5 s would not be.)
   std::unique_ptr<HttpOkSession> s = Start({"-p", "b"});
+  ASSERT_NE(s, nullptr);
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   for (int i = 10; i >= 1; --i) {
-    const std::string payload = absl::StrCat("when:", now - 5 * i);
-    ASSERT_TRUE(s->Send(absl::StrCat("eventname:TICK_5 len:", payload.size(), "\n", payload)));
+    const std::string payload = absl::StrCat("when:", now - 60 * i);
+    ASSERT_TRUE(s->Send(absl::StrCat("eventname:TICK_60 len:", payload.size(), "\n", payload)));
   }
   RunResult r = s->Finish();
   EXPECT_EQ(web_->requests().size(), 1u);
@@ -529,20 +578,37 @@ TEST_F(E2ePolicyTest, StaleTicksReplayedAfterAStallAreCoalesced) {
   for (int i = 0; i < 9; ++i) {
     EXPECT_EQ(lines[i], absl::StrCat("<time> httpok reason=stale url=", url_,
                                      " msg=\"TICK skipped: replayed after a stall, covered by the "
-                                     "last check\" tick=TICK_5 when=",
-                                     now - 5 * (9 - i)));
+                                     "last check\" tick=TICK_60 when=",
+                                     now - 60 * (9 - i)));
   }
 }
 
 TEST_F(E2ePolicyTest, TicksDuringACheckAreAcknowledgedDeferredThenSkipped) {
-  web_->SetHandler([](const HttpRequest&) {
-    absl::SleepFor(absl::Seconds(1));
+  // The first check is held in the server until the test has sent the other
+  // two TICKs; every later check is answered at once.
+  struct FirstCheckGate {
+    absl::Notification entered;
+    absl::Notification release;
+    std::atomic<int> checks{0};
+  };
+  auto gate = std::make_shared<FirstCheckGate>();
+  web_->SetHandler([gate](const HttpRequest&) {
+    if (gate->checks++ == 0) {
+      gate->entered.Notify();
+      gate->release.WaitForNotificationWithTimeout(kWaitTimeout);
+    }
     return Response(200, "OK");
   });
+  absl::Cleanup release_on_failure = [gate] {
+    if (!gate->release.HasBeenNotified()) gate->release.Notify();
+  };
   std::unique_ptr<HttpOkSession> s = Start({"-p", "b"});
+  ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
-  ASSERT_TRUE(s->Send(kTick));  // deferred: runs after the first
-  ASSERT_TRUE(s->Send(kTick));  // skipped
+  ASSERT_TRUE(gate->entered.WaitForNotificationWithTimeout(kWaitTimeout));
+  ASSERT_TRUE(s->Send(kTick));  // during the check: deferred, runs after it
+  ASSERT_TRUE(s->Send(kTick));  // one is already deferred: skipped
+  gate->release.Notify();
   RunResult r = s->Finish();
   EXPECT_EQ(r.out, "READY\nRESULT 2\nOKREADY\nRESULT 2\nOKREADY\nRESULT 2\nOKREADY\n");
   EXPECT_EQ(web_->requests().size(), 2u);
@@ -552,12 +618,16 @@ TEST_F(E2ePolicyTest, TicksDuringACheckAreAcknowledgedDeferredThenSkipped) {
                          "queued\" tick=TICK_5\n"));
 }
 
-TEST_F(E2ePolicyTest, RestartTimeoutPollsInsteadOfBlocking) {
+TEST_F(E2eSlowStopTest, RestartTimeoutPollsInsteadOfBlocking) {
   web_->SetResponse(Response(500, "Internal Server Error"));
   const int before = Pid("slowp");
-  // slowp takes 3 s to stop: within 20 s, restarted.
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "slowp", "--restart-timeout", "20"});
+  // slowp's stop, held until released here, ends within --restart-timeout 60:
+  // restarted.
+  std::unique_ptr<HttpOkSession> s = Start({"-p", "slowp", "--restart-timeout", "60"});
+  ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
+  ASSERT_THAT(WaitForStopHeld(before), IsOk());
+  ReleaseStop(before);
   RunResult r = s->Finish();
   const int after = Pid("slowp");
   EXPECT_NE(after, before);
@@ -565,41 +635,46 @@ TEST_F(E2ePolicyTest, RestartTimeoutPollsInsteadOfBlocking) {
   EXPECT_EQ(r.err, absl::StrCat("Restarting selected processes ['slowp']\n", ActLines("slowp"),
                                 "Reason: httpok: ", url_, ": bad status returned (status contacting ",
                                 url_, ": 500 Internal Server Error)\n"));
-  // Within 1 s it is still stopping: httpok says so, keeps watching, and
-  // starts it once supervisord has stopped it (never left stopped).
-  const int running = sv_->CountInLog("success: slowp entered RUNNING state");
-  const int stopping = Pid("slowp");
+  // A stop held past --restart-timeout 1: httpok says so at once, keeps
+  // watching, and starts slowp once it has stopped (never left stopped).
+  ASSERT_THAT(WaitForSlowpReady(after), IsOk());
   s = Start({"-p", "slowp", "--restart-timeout", "1"});
+  ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
+  const std::string slow = "slowp is slow to stop (slowp still STOPPING after 1s), waiting for it "
+                           "to stop\n";
+  ASSERT_TRUE(s->WaitForStderr(slow, 1, kWaitTimeout)) << s->err();
+  EXPECT_EQ(Pid("slowp"), after);  // not started while it is STOPPING
+  ASSERT_THAT(WaitForStopHeld(after), IsOk());
+  ReleaseStop(after);
   r = s->Finish();
-  EXPECT_THAT(r.err, HasSubstr("slowp is in RUNNING state, restarting\n"
-                               "slowp is slow to stop (slowp still STOPPING after 1s), waiting "
-                               "for it to stop\n"));
+  EXPECT_THAT(r.err, ::testing::StartsWith(absl::StrCat(
+                         "Restarting selected processes ['slowp']\n"
+                         "slowp is in RUNNING state, restarting\n",
+                         slow)));
   EXPECT_THAT(r.err, Not(HasSubstr("Failed to stop")));
   EXPECT_THAT(r.err, Not(HasSubstr("not started")));
-  ASSERT_TRUE(sv_->WaitForLog(absl::StrCat("success: slowp entered RUNNING state"),
-                              absl::Seconds(30))
-                  .ok());
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (sv_->CountInLog("success: slowp entered RUNNING state") <= running &&
-         absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  EXPECT_EQ(sv_->CountInLog("success: slowp entered RUNNING state"), running + 1);
-  EXPECT_GT(Pid("slowp"), 0);
-  EXPECT_NE(Pid("slowp"), stopping);
+  // (Its start phase, startsecs=1 against 1 s, may end RUNNING or STARTING:
+  // either way supervisord has started it.)
+  EXPECT_THAT(WaitFor([&] { return Pid("slowp") > 0 && Pid("slowp") != after; }, kWaitTimeout,
+                      "slowp started again"),
+              IsOk());
+  EXPECT_EQ(sv_->CountInLog("stopped: slowp (exit status 0)"), 2);
 }
 
-TEST_F(E2ePolicyTest, SupervisordTickDuringARestartIsSkipped) {
+TEST_F(E2eSlowStopTest, SupervisordTickDuringARestartIsSkipped) {
   web_->SetResponse(Response(500, "Internal Server Error"));
   const int before = Pid("slowp");
   std::unique_ptr<HttpOkSession> s = Start({"-p", "slowp"});
+  ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_TRUE(s->WaitForStderr("slowp is in RUNNING state, restarting\n"));
-  // slowp takes 3 s to stop; a dated TICK now is acknowledged at once...
+  ASSERT_THAT(WaitForStopHeld(before), IsOk());
+  // slowp holds its stop; a dated TICK now is acknowledged at once...
   const std::string payload = absl::StrCat("when:", absl::ToUnixSeconds(absl::Now()));
   ASSERT_TRUE(s->Send(absl::StrCat("eventname:TICK_5 len:", payload.size(), "\n", payload)));
   EXPECT_FALSE(s->WaitForStderr("slowp restarted\n", 1, absl::ZeroDuration()));
+  ReleaseStop(before);
   // ... and skipped once the restart is done (no check right after it).
   RunResult r = s->Finish();
   EXPECT_NE(Pid("slowp"), before);
@@ -710,12 +785,8 @@ TEST_F(E2ePolicyTest, ClientCertificateForMutualTls) {
       waitpid(pid, nullptr, 0);
     }
   } killer{server};
-  absl::StatusOr<std::string> port;
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (!(port = ReadFile(d + "/port")).ok() && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  ASSERT_TRUE(port.ok());
+  absl::StatusOr<std::string> port = WaitForFile(d + "/port", kWaitTimeout);
+  ASSERT_THAT(port, IsOk()) << "the python mTLS server did not start";
   const std::string url = absl::StrCat("https://localhost:", *port, "/");
 
   const int before = Pid("b");
@@ -743,68 +814,79 @@ TEST_F(E2ePolicyTest, ClientCertificateForMutualTls) {
 TEST(RealTicksTest, SlowRestartNeverHoldsTheListener) {
   absl::StatusOr<std::unique_ptr<HttpServer>> web = HttpServer::Start();
   ASSERT_TRUE(web.ok());
+  const std::string url = (*web)->Url("/h");
   absl::StatusOr<std::string> dir = MakeTestDir("realticks");
   ASSERT_TRUE(dir.ok());
-  ASSERT_TRUE(WriteFile(*dir + "/slow.py", kSlowStopPy).ok());
+  ASSERT_TRUE(WriteFile(*dir + "/slow_stop.py", kSlowStopPy).ok());
   const std::string config = absl::StrCat(
-      "[program:slow]\ncommand=/usr/bin/python3 ", *dir, "/slow.py\nstartsecs=1\nstopwaitsecs=30\n",
-      "[eventlistener:httpok]\ncommand=", HttpOkBinary(), " -p slow -t 2 ", (*web)->Url("/h"),
-      "\nevents=TICK_5\nstderr_logfile=", *dir, "/httpok.err\n");
+      "[program:slow]\ncommand=/usr/bin/python3 ", *dir, "/slow_stop.py ", *dir,
+      "\nstartsecs=1\nstopwaitsecs=600\n", "[eventlistener:httpok]\ncommand=", HttpOkBinary(),
+      " -p slow -t 30 ", url, "\nevents=TICK_5\nstderr_logfile=", *dir, "/httpok.err\n");
   absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(config);
   ASSERT_TRUE(sv.ok()) << sv.status();
   for (const char* name : {"slow", "httpok"}) {
-    ASSERT_TRUE((*sv)->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"),
-                                  absl::Seconds(20))
-                    .ok());
+    ASSERT_THAT((*sv)->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"),
+                                  kWaitTimeout),
+                IsOk());
   }
-  const auto status = [&]() {
-    absl::StatusOr<std::string> out = (*sv)->Ctl({"status", "slow"});
-    return out.ok() ? *out : "";
+  const auto ctl = [&](const std::string& command) {
+    absl::StatusOr<std::string> out = (*sv)->Ctl({command, "slow"});
+    return out.ok() ? std::string(absl::StripAsciiWhitespace(*out)) : "";
   };
-  absl::StatusOr<std::string> pid_text = (*sv)->Ctl({"pid", "slow"});
-  ASSERT_TRUE(pid_text.ok());
+  int before = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(ctl("pid"), &before));
+  ASSERT_GT(before, 0);
+  // A stop still held when the test ends would hold supervisord's shutdown.
+  absl::Cleanup release_at_end = [&] {
+    int pid = 0;
+    if (absl::SimpleAtoi(ctl("pid"), &pid) && pid > 0) kill(pid, SIGUSR1);
+  };
+  ASSERT_THAT(WaitForFile(absl::StrCat(*dir, "/ready.", before), kWaitTimeout), IsOk());
 
-  (*web)->SetResponse(Response(500, "Internal Server Error"));
-  absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (!absl::StrContains(status(), "STOPPING") && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  ASSERT_THAT(status(), HasSubstr("STOPPING")) << (*sv)->ReadLog();
-  (*web)->SetResponse(Response(200, "OK"));
-  const int sent_before = (*sv)->CountInLog("sent to listener httpok\n");
-  // While slow takes 8 s to stop, at least one TICK_5 is due: it must be
-  // sent (the listener is READY), not buffered.
-  deadline = absl::Now() + absl::Seconds(40);
-  while (!absl::StrContains(status(), "RUNNING") && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  ASSERT_THAT(status(), HasSubstr("RUNNING"));
-  const int sent_during = (*sv)->CountInLog("sent to listener httpok\n") - sent_before;
-  EXPECT_GE(sent_during, 1) << (*sv)->ReadLog();
-  absl::StatusOr<std::string> pid_after = (*sv)->Ctl({"pid", "slow"});
-  ASSERT_TRUE(pid_after.ok());
-  EXPECT_NE(*pid_after, *pid_text);
+  // The next check fails, every later one passes: exactly one restart.
+  auto failures_left = std::make_shared<std::atomic<int>>(1);
+  (*web)->SetHandler([failures_left](const HttpRequest&) {
+    return (*failures_left)-- > 0 ? Response(500, "Internal Server Error") : Response(200, "OK");
+  });
+  // The restart has begun: slow got its SIGTERM and holds its stop.
+  ASSERT_THAT(WaitForFile(absl::StrCat(*dir, "/stopping.", before), kWaitTimeout), IsOk());
+  EXPECT_THAT(ctl("status"), HasSubstr("STOPPING"));
+  // While it is held, supervisord's TICK_5s must still be sent and
+  // acknowledged (the listener is READY), not buffered: the first one is
+  // deferred, the second is skipped with a `busy` line at once.
+  const std::string err_path = *dir + "/httpok.err";
+  ASSERT_THAT(WaitForFileContaining(err_path, "is in progress and one more is queued\" tick=TICK_5\n",
+                                    kWaitTimeout),
+              IsOk());
+  EXPECT_THAT(ctl("status"), HasSubstr("STOPPING"));
+  kill(before, SIGUSR1);
+  // The restart ends; the TICK deferred during it is skipped, not checked.
+  absl::StatusOr<std::string> err = WaitForFileContaining(
+      err_path, "msg=\"TICK skipped: it arrived during a restart\" tick=TICK_5\n", kWaitTimeout);
+  ASSERT_THAT(err, IsOk());
+  EXPECT_THAT(ctl("status"), HasSubstr("RUNNING"));
+  int after = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(ctl("pid"), &after));
+  EXPECT_GT(after, 0);
+  EXPECT_NE(after, before);
+  // The listener goes on checking: a later TICK_5 makes a (passing) check.
+  ASSERT_THAT(WaitFor([&] { return (*web)->requests().size() >= 2; }, kWaitTimeout,
+                      "a check after the restart"),
+              IsOk());
 
-  // Let the listener finish the restart and the deferred check.
-  const int ticks = (*sv)->CountInLog("sent to listener httpok\n");
-  deadline = absl::Now() + absl::Seconds(15);
-  while ((*sv)->CountInLog("sent to listener httpok\n") < ticks + 1 && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(200));
-  }
   const std::string log = (*sv)->ReadLog();
   EXPECT_THAT(log, Not(HasSubstr("UNKNOWN")));
   EXPECT_THAT(log, Not(HasSubstr("overflowed")));
-  absl::StatusOr<std::string> err = ReadFile(*dir + "/httpok.err");
+  err = ReadFile(err_path);
   ASSERT_TRUE(err.ok());
-  // The TICK(s) sent during the restart are skipped with `busy` lines.
-  EXPECT_THAT(*err, HasSubstr("msg=\"TICK skipped: it arrived during a restart\" tick=TICK_5\n"));
+  // The TICKs sent during the restart are skipped with `busy` lines.
   static const std::regex kBusy(".* reason=busy .*\n");
   // Exactly one restart.
   EXPECT_EQ(std::regex_replace(*err, kBusy, ""), "Restarting selected processes ['slow']\n"
                   "slow is in RUNNING state, restarting\n"
                   "slow restarted\n"
-                  "Reason: httpok: " + (*web)->Url("/h") +
-                      ": bad status returned (status contacting " + (*web)->Url("/h") +
+                  "Reason: httpok: " + url +
+                      ": bad status returned (status contacting " + url +
                       ": 500 Internal Server Error)\n");
 }
 

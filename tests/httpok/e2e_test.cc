@@ -1,23 +1,30 @@
 // httpok end to end: a real supervisord runs httpok as an [eventlistener] on
-// TICK_5 next to a web program the test makes healthy, failing (500), serving
-// the wrong body or hung (a small python http.server reading its behaviour
-// from a control file). Restarts must happen exactly when they should (the
-// program's pid changes, and does not while healthy), `-E -p group:name` must
-// select only that process of its group, and the sendmail stand-in must get
-// the mail. One supervisord is shared by all phases (a TICK_5 comes every 5 s).
+// TICK_5 next to a program, `web`, whose health URL the test serves (an
+// in-process HttpServer, bound to port 0, that the test makes healthy,
+// failing (500), serving the wrong body or hung). Restarts must happen
+// exactly when they should (the program's pid changes, and does not while
+// healthy), `-E -p group:name` must select only that process of its group,
+// and the sendmail stand-in must get the mail.
+//
+// Each test has its own supervisord, programs, server and directory, and
+// waits for effects (a line in httpok's stderr log, a mail, a number of
+// checks the server saw), never for a number of TICKs.
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/httpok/httpok_runner.h"
+#include "tests/testing/http_server.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace testing {
@@ -26,163 +33,166 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kWebScript[] = R"(import http.server, sys, time
-port, control = int(sys.argv[1]), sys.argv[2]
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        try:
-            mode = open(control).read().strip()
-        except OSError:
-            mode = 'ok'
-        if mode == 'hang':
-            time.sleep(3600)
-            return
-        status, body = {'500': (500, b'broken'), 'body': (200, b'something else')}.get(
-            mode, (200, b'all is well'))
-        self.send_response(status)
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *args):
-        pass
-http.server.ThreadingHTTPServer(('127.0.0.1', port), Handler).serve_forever()
-)";
+HttpResponse Response(int status, const std::string& reason, const std::string& body) {
+  HttpResponse response;
+  response.status = status;
+  response.reason = reason;
+  response.body = body;
+  return response;
+}
 
 class E2eTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<HttpServer>> web = HttpServer::Start();
+    ASSERT_TRUE(web.ok()) << web.status();
+    web_ = *std::move(web);
+    web_->SetResponse(Response(200, "OK", "all is well"));
+    url_ = web_->Url("/health");
     absl::StatusOr<std::string> dir = MakeTestDir("e2e");
     ASSERT_TRUE(dir.ok()) << dir.status();
-    dir_ = new std::string(*dir);
-    ASSERT_TRUE(WriteFile(*dir_ + "/web.py", kWebScript).ok());
-    ASSERT_TRUE(WriteFile(*dir_ + "/web.ctl", "ok").ok());
-    ASSERT_TRUE(WriteFile(*dir_ + "/web2.ctl", "500").ok());
-    absl::StatusOr<int> port = PickFreePort();
-    absl::StatusOr<int> port2 = PickFreePort();
-    ASSERT_TRUE(port.ok() && port2.ok());
-    url_ = new std::string(absl::StrCat("http://127.0.0.1:", *port, "/health"));
-    const std::string url2 = absl::StrCat("http://127.0.0.1:", *port2, "/");
-    const std::string bin = HttpOkBinary();
-    const std::string config = absl::StrCat(
-        "[program:web]\ncommand=/usr/bin/python3 ", *dir_, "/web.py ", *port, " ", *dir_,
-        "/web.ctl\nstartsecs=1\n",
-        "[program:web2]\ncommand=/usr/bin/python3 ", *dir_, "/web.py ", *port2, " ", *dir_,
-        "/web2.ctl\nstartsecs=1\n",
-        "[program:pair]\ncommand=/bin/sleep 3600\nprocess_name=%(program_name)s_%(process_num)d\n"
-        "numprocs=2\nstartsecs=1\n",
-        "[eventlistener:httpok]\ncommand=", bin, " -p web -b 'all is well' -t 2 -m ops@example.com",
-        " -s 'cat - >> ", *dir_, "/mails.txt' ", *url_, "\nevents=TICK_5\nstderr_logfile=", *dir_,
-        "/httpok.err\n",
-        "[eventlistener:httpok_pair]\ncommand=", bin, " -E -p pair:pair_1 -t 2 ", url2,
-        "\nevents=TICK_5\nstderr_logfile=", *dir_, "/httpok_pair.err\n");
+    dir_ = *dir;
+  }
+
+  // `web` (the watched program) and httpok watching url_ with `-t timeout`;
+  // mails are appended to mails.txt.
+  std::string WebAndHttpOk(const std::string& timeout) const {
+    return absl::StrCat("[program:web]\ncommand=/bin/sleep 3600\nstartsecs=1\n",
+                        "[eventlistener:httpok]\ncommand=", HttpOkBinary(),
+                        " -p web -b 'all is well' -t ", timeout, " -m ops@example.com",
+                        " -s 'cat - >> ", dir_, "/mails.txt' ", url_,
+                        "\nevents=TICK_5\nstderr_logfile=", dir_, "/httpok.err\n");
+  }
+
+  // Starts supervisord with `config` and waits until each of `programs` is
+  // RUNNING.
+  void StartSupervisord(const std::string& config, const std::vector<std::string>& programs) {
     absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(config);
     ASSERT_TRUE(sv.ok()) << sv.status();
-    sv_ = sv->release();
-    for (const char* name : {"web", "web2", "pair_0", "pair_1", "httpok", "httpok_pair"}) {
-      ASSERT_TRUE(
-          sv_->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"), absl::Seconds(20))
-              .ok())
-          << name;
+    sv_ = *std::move(sv);
+    for (const std::string& name : programs) {
+      ASSERT_THAT(
+          sv_->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"), kWaitTimeout),
+          IsOk());
     }
   }
 
-  static void TearDownTestSuite() {
-    delete sv_;
-    sv_ = nullptr;
-  }
-
-  static int Pid(const std::string& name) {
+  int Pid(const std::string& name) const {
     absl::StatusOr<std::string> out = sv_->Ctl({"pid", name});
     int pid = 0;
     if (!out.ok() || !absl::SimpleAtoi(absl::StripAsciiWhitespace(*out), &pid)) return -1;
     return pid;
   }
 
-  // Waits until httpok has been sent `n` more TICKs, so that the first of them
-  // has been fully handled (a listener gets the next event only after its
-  // RESULT).
-  static void WaitForTicks(int n) {
-    const int target = sv_->CountInLog("sent to listener httpok\n") + n;
-    const absl::Time deadline = absl::Now() + absl::Seconds(5 * n + 20);
-    while (sv_->CountInLog("sent to listener httpok\n") < target && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(200));
-    }
-    ASSERT_GE(sv_->CountInLog("sent to listener httpok\n"), target) << sv_->ReadLog();
+  // Waits until httpok's stderr log (written by supervisord) contains
+  // `needle` and returns the log.
+  absl::StatusOr<std::string> WaitForErr(const std::string& needle,
+                                         const std::string& log = "httpok.err") const {
+    return WaitForFileContaining(dir_ + "/" + log, needle, kWaitTimeout);
   }
 
-  // Sets the web program's behaviour, lets two TICKs pass, and returns
-  // whether its pid changed. Then makes it healthy again.
-  static bool RestartedAfter(const std::string& mode) {
-    EXPECT_TRUE(WriteFile(*dir_ + "/web.ctl", mode).ok());
+  std::string Mails() const {
+    absl::StatusOr<std::string> mails = ReadFile(dir_ + "/mails.txt");
+    return mails.ok() ? *mails : "";
+  }
+
+  // Makes web's health check answer `response`, waits until httpok has
+  // restarted web, and returns whether web's pid changed.
+  bool RestartedAfter(const HttpResponse& response) {
     const int before = Pid("web");
-    WaitForTicks(2);
-    const int after = Pid("web");
-    EXPECT_TRUE(WriteFile(*dir_ + "/web.ctl", "ok").ok());
-    WaitForTicks(1);
     EXPECT_GT(before, 0);
+    web_->SetResponse(response);
+    // httpok writes this line once the restart is done (with -m, in the
+    // "Mailed:" copy of the mail).
+    EXPECT_THAT(WaitForErr("web restarted"), IsOk());
+    const int after = Pid("web");
     EXPECT_GT(after, 0);
     return before != after;
   }
 
-  static std::string Mails() {
-    absl::StatusOr<std::string> mails = ReadFile(*dir_ + "/mails.txt");
-    return mails.ok() ? *mails : "";
-  }
-
-  static std::string* dir_;
-  static std::string* url_;
-  static Supervisord* sv_;
+  std::unique_ptr<HttpServer> web_;
+  std::string url_;
+  std::string dir_;
+  std::unique_ptr<Supervisord> sv_;
 };
 
-std::string* E2eTest::dir_ = nullptr;
-std::string* E2eTest::url_ = nullptr;
-Supervisord* E2eTest::sv_ = nullptr;
-
 TEST_F(E2eTest, HealthyProgramIsLeftAlone) {
+  ASSERT_NO_FATAL_FAILURE(StartSupervisord(WebAndHttpOk("30"), {"web", "httpok"}));
   const int before = Pid("web");
-  WaitForTicks(2);
+  ASSERT_GT(before, 0);
+  // httpok runs one check (and its restart and mail, if any) at a time: once
+  // the third check has reached the server, the first two are fully handled.
+  ASSERT_THAT(WaitFor([&] { return web_->requests().size() >= 3; }, kWaitTimeout,
+                      "three health checks"),
+              IsOk());
   EXPECT_EQ(Pid("web"), before);
   EXPECT_THAT(Mails(), Not(HasSubstr("Subject:")));
 }
 
 TEST_F(E2eTest, FailingProgramIsRestartedAndMailed) {
-  EXPECT_TRUE(RestartedAfter("500"));
-  EXPECT_THAT(Mails(), HasSubstr(absl::StrCat("To: ops@example.com\nSubject: httpok: ", *url_,
-                                              ": bad status returned\n\nstatus contacting ", *url_,
-                                              ": 500 Internal Server Error\n"
-                                              "Restarting selected processes ['web']\n"
-                                              "web is in RUNNING state, restarting\n"
-                                              "web restarted")));
+  ASSERT_NO_FATAL_FAILURE(StartSupervisord(WebAndHttpOk("30"), {"web", "httpok"}));
+  EXPECT_TRUE(RestartedAfter(Response(500, "Internal Server Error", "broken")));
+  EXPECT_THAT(WaitForFileContaining(
+                  dir_ + "/mails.txt",
+                  absl::StrCat("To: ops@example.com\nSubject: httpok: ", url_,
+                               ": bad status returned\n\nstatus contacting ", url_,
+                               ": 500 Internal Server Error\n"
+                               "Restarting selected processes ['web']\n"
+                               "web is in RUNNING state, restarting\n"
+                               "web restarted"),
+                  kWaitTimeout),
+              IsOk());
 }
 
 TEST_F(E2eTest, WrongBodyIsRestarted) {
-  EXPECT_TRUE(RestartedAfter("body"));
-  EXPECT_THAT(Mails(), HasSubstr(absl::StrCat("\nSubject: httpok: ", *url_, ": bad body returned\n")));
+  ASSERT_NO_FATAL_FAILURE(StartSupervisord(WebAndHttpOk("30"), {"web", "httpok"}));
+  EXPECT_TRUE(RestartedAfter(Response(200, "OK", "something else")));
+  EXPECT_THAT(WaitForFileContaining(
+                  dir_ + "/mails.txt",
+                  absl::StrCat("\nSubject: httpok: ", url_, ": bad body returned\n"), kWaitTimeout),
+              IsOk());
 }
 
 TEST_F(E2eTest, HungProgramIsRestarted) {
-  const size_t mails_before = Mails().size();
-  EXPECT_TRUE(RestartedAfter("hang"));
-  const std::string mails = Mails().substr(mails_before);
-  EXPECT_THAT(mails, HasSubstr(absl::StrCat("\nSubject: httpok: ", *url_,
-                                            ": bad status returned\n\nerror contacting ", *url_,
-                                            ":\n\n ")));
+  ASSERT_NO_FATAL_FAILURE(StartSupervisord(WebAndHttpOk("2"), {"web", "httpok"}));
+  HttpResponse hang;
+  hang.action = HttpResponse::Action::kHang;
+  EXPECT_TRUE(RestartedAfter(hang));
+  EXPECT_THAT(WaitForFileContaining(dir_ + "/mails.txt",
+                                    absl::StrCat("\nSubject: httpok: ", url_,
+                                                 ": bad status returned\n\nerror contacting ",
+                                                 url_, ":\n\n "),
+                                    kWaitTimeout),
+              IsOk());
 }
 
 TEST_F(E2eTest, GroupNameSelectsOnlyThatProcess) {
-  // httpok_pair (-E -p pair:pair_1) sees web2 failing on every TICK.
+  const std::string url = web_->Url("/");
+  ASSERT_NO_FATAL_FAILURE(StartSupervisord(
+      absl::StrCat("[program:pair]\ncommand=/bin/sleep 3600\n"
+                   "process_name=%(program_name)s_%(process_num)d\nnumprocs=2\nstartsecs=1\n",
+                   "[eventlistener:httpok_pair]\ncommand=", HttpOkBinary(),
+                   " -E -p pair:pair_1 -t 30 ", url, "\nevents=TICK_5\nstderr_logfile=", dir_,
+                   "/httpok_pair.err\n"),
+      {"pair_0", "pair_1", "httpok_pair"}));
   const int pair0 = Pid("pair:pair_0");
   const int pair1 = Pid("pair:pair_1");
-  WaitForTicks(2);
-  EXPECT_EQ(Pid("pair:pair_0"), pair0);
-  EXPECT_NE(Pid("pair:pair_1"), pair1);
-  absl::StatusOr<std::string> err = ReadFile(*dir_ + "/httpok_pair.err");
-  ASSERT_TRUE(err.ok());
+  ASSERT_GT(pair0, 0);
+  ASSERT_GT(pair1, 0);
+  // httpok_pair (-E -p pair:pair_1) now sees its URL failing on every TICK.
+  web_->SetResponse(Response(500, "Internal Server Error", "broken"));
+  absl::StatusOr<std::string> err =
+      WaitForErr("pair:pair_1 restarted\nReason: httpok: ", "httpok_pair.err");
+  ASSERT_THAT(err, IsOk());
   EXPECT_THAT(*err, HasSubstr("Restarting selected processes ['pair:pair_1']\n"
                               "pair:pair_1 is in RUNNING state, restarting\n"
                               "pair:pair_1 restarted\n"
                               "Reason: httpok: "));
   EXPECT_THAT(*err, Not(HasSubstr("pair_0")));
+  EXPECT_EQ(Pid("pair:pair_0"), pair0);
+  const int pair1_after = Pid("pair:pair_1");
+  EXPECT_GT(pair1_after, 0);
+  EXPECT_NE(pair1_after, pair1);
 }
 
 }  // namespace

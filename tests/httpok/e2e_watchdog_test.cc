@@ -19,41 +19,33 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/httpok/httpok_runner.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace testing {
 namespace {
 
+using ::svl::testing::IsOk;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kTick[] = "eventname:TICK_5 len:0\n";
 
-// A program that ignores SIGTERM: only supervisord's SIGKILL, after
-// stopwaitsecs, stops it.
+// A program that ignores SIGTERM. Its stopwaitsecs is an hour: it stays
+// STOPPING until the test kills it, as supervisord's SIGKILL would after
+// stopwaitsecs; no scheduling delay can end a stop early.
 constexpr char kIgnoresTermPy[] = R"py(import signal, time
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 while True:
     time.sleep(3600)
 )py";
-
-// WaitFor() polls `done` until it is true (true) or `timeout` passed (false).
-template <typename Predicate>
-bool WaitFor(Predicate done, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return true;
-}
 
 HttpResponse Response(int status, const std::string& reason) {
   HttpResponse response;
@@ -83,9 +75,17 @@ class WatchdogTest : public ::testing::Test {
     web_->SetResponse(Response(500, "Internal Server Error"));
   }
 
-  std::string SlowWebProgram(int stopwaitsecs) const {
+  std::string SlowWebProgram() const {
     return absl::StrCat("[program:web]\ncommand=/usr/bin/python3 ", dir_,
-                        "/ignores_term.py\nstartsecs=0\nstopwaitsecs=", stopwaitsecs, "\n");
+                        "/ignores_term.py\nstartsecs=0\nstopwaitsecs=3600\n");
+  }
+
+  // Ends web's stop (pid `pid`) as supervisord's SIGKILL would.
+  void KillStoppingWeb(int pid) {
+    ASSERT_THAT(sv_->WaitForLog(absl::StrCat("killing web (pid ", pid, ") with signal SIGTERM"),
+                                kWaitTimeout),
+                IsOk());
+    ASSERT_EQ(kill(pid, SIGKILL), 0);
   }
 
   int Pid(const std::string& name) {
@@ -109,8 +109,8 @@ class WatchdogTest : public ::testing::Test {
     return session.ok() ? *std::move(session) : nullptr;
   }
 
-  // The program was SIGKILLed by supervisord, then spawned again: in that
-  // order in supervisord's log (never a start while it was STOPPING).
+  // The program was SIGKILLed, then spawned again: in that order in
+  // supervisord's log (never a start while it was STOPPING).
   void ExpectStartedOnlyAfterTheKill(const std::string& name) {
     const std::string log = sv_->ReadLog();
     const size_t killed = log.find(absl::StrCat("stopped: ", name, " (terminated by SIGKILL)"));
@@ -123,17 +123,22 @@ class WatchdogTest : public ::testing::Test {
   std::unique_ptr<HttpServer> web_;
 };
 
-// stopwaitsecs=40 is above the 30 s deadline of an XML-RPC call: upstream's
-// blocking stopProcess times out while web is still STOPPING. httpok watches
-// it until supervisord's SIGKILL, then starts it.
+// web's stop outlasts the 30 s deadline of an XML-RPC call: upstream's
+// blocking stopProcess times out while web is still STOPPING. httpok says so,
+// watches it until it has stopped, then starts it.
 TEST_F(WatchdogTest, FixedAStopSlowerThanTheRpcDeadlineEndsWithTheProgramRunning) {
-  StartAll(SlowWebProgram(40));
-  ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", absl::Seconds(30)).ok());
+  StartAll(SlowWebProgram());
+  ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
   std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
-  ASSERT_TRUE(s->WaitForStderr("web restarted\n", 1, absl::Seconds(120))) << s->err();
+  // The call's 30 s deadline, then the line, at once.
+  ASSERT_TRUE(s->WaitForStderr("), waiting for it to stop\n", 1, absl::Seconds(30) + kWaitTimeout))
+      << s->err();
+  EXPECT_THAT(Status("web"), HasSubstr("STOPPING"));
+  KillStoppingWeb(before);
+  ASSERT_TRUE(s->WaitForStderr("web restarted\n", 1, kWaitTimeout)) << s->err();
   RunResult r = s->Finish();
   const int after = Pid("web");
   EXPECT_GT(after, 0);
@@ -153,15 +158,21 @@ TEST_F(WatchdogTest, FixedAStopSlowerThanTheRpcDeadlineEndsWithTheProgramRunning
                          web_->Url("/health"), ": 500 Internal Server Error)\n"));
 }
 
-// The same with --restart-timeout: a polled stop phase of 1 s, stopwaitsecs 8.
+// The same with --restart-timeout: a polled stop phase of 1 s.
 TEST_F(WatchdogTest, FixedRestartTimeoutShorterThanTheStopEndsWithTheProgramRunning) {
-  StartAll(SlowWebProgram(8));
-  ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", absl::Seconds(30)).ok());
+  StartAll(SlowWebProgram());
+  ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
   std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web", "--restart-timeout", "1"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
-  ASSERT_TRUE(s->WaitForStderr("web restarted\n", 1, absl::Seconds(120))) << s->err();
+  ASSERT_TRUE(s->WaitForStderr("web is slow to stop (web still STOPPING after 1s), waiting for "
+                               "it to stop\n",
+                               1, kWaitTimeout))
+      << s->err();
+  EXPECT_THAT(Status("web"), HasSubstr("STOPPING"));
+  KillStoppingWeb(before);
+  ASSERT_TRUE(s->WaitForStderr("web restarted\n", 1, kWaitTimeout)) << s->err();
   RunResult r = s->Finish();
   EXPECT_NE(Pid("web"), before);
   EXPECT_THAT(Status("web"), HasSubstr("RUNNING"));
@@ -176,18 +187,19 @@ TEST_F(WatchdogTest, FixedRestartTimeoutShorterThanTheStopEndsWithTheProgramRunn
 // httpok is killed while the program it stopped is still STOPPING: the next
 // httpok (same state directory, same supervisord) finishes the restart.
 TEST_F(WatchdogTest, FixedARestartCutShortByTheListenerIsFinishedByTheNextOne) {
-  StartAll(SlowWebProgram(5));
-  ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", absl::Seconds(30)).ok());
+  StartAll(SlowWebProgram());
+  ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
   std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   // supervisord has sent the stop signal: web is STOPPING, httpok waits.
   ASSERT_TRUE(sv_->WaitForLog(absl::StrCat("killing web (pid ", before, ") with signal SIGTERM"),
-                              absl::Seconds(30))
+                              kWaitTimeout)
                   .ok());
   s.reset();  // SIGKILL, mid-restart
-  ASSERT_TRUE(sv_->WaitForLog("stopped: web (terminated by SIGKILL)", absl::Seconds(30)).ok());
+  KillStoppingWeb(before);
+  ASSERT_TRUE(sv_->WaitForLog("stopped: web (terminated by SIGKILL)", kWaitTimeout).ok());
   EXPECT_THAT(Status("web"), HasSubstr("STOPPED"));
 
   web_->SetResponse(Response(200, "OK"));
@@ -211,7 +223,7 @@ TEST_F(WatchdogTest, FixedARestartCutShortByTheListenerIsFinishedByTheNextOne) {
 // while the first mail hangs, which it does until its 30 s deadline.
 TEST_F(WatchdogTest, FixedAHangingSendmailDoesNotStopTheChecks) {
   StartAll("[program:app]\ncommand=/bin/sleep 3600\nstartsecs=0\n");
-  ASSERT_TRUE(sv_->WaitForLog("success: app entered RUNNING state", absl::Seconds(30)).ok());
+  ASSERT_TRUE(sv_->WaitForLog("success: app entered RUNNING state", kWaitTimeout).ok());
   const std::string script = dir_ + "/hanging-sendmail";
   ASSERT_TRUE(WriteFile(script, absl::StrCat("#!/bin/sh\necho $$ >> ", dir_,
                                              "/sendmail.pids\nexec sleep 3600\n"))
@@ -220,17 +232,16 @@ TEST_F(WatchdogTest, FixedAHangingSendmailDoesNotStopTheChecks) {
   std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "app", "-m", "ops@example.com", "-s", script});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
-  // The first mail's sendmail runs (and hangs).
   absl::StatusOr<std::string> pids;
-  ASSERT_TRUE(s->WaitForStderr("app restarted\n", 1, absl::Seconds(60)));
+  ASSERT_TRUE(s->WaitForStderr("app restarted\n", 1, kWaitTimeout));
   for (size_t checks = 2; checks <= 4; ++checks) {
     ASSERT_TRUE(s->Send(kTick));
-    ASSERT_TRUE(web_->WaitForRequests(checks, absl::Seconds(60))) << checks;
-    ASSERT_TRUE(s->WaitForStderr("app restarted\n", static_cast<int>(checks), absl::Seconds(60)));
+    ASSERT_TRUE(web_->WaitForRequests(checks, kWaitTimeout)) << checks;
+    ASSERT_TRUE(s->WaitForStderr("app restarted\n", static_cast<int>(checks), kWaitTimeout));
   }
   // All four checks and restarts happened while the first sendmail was still
-  // running: none of them waited for the mail.
-  pids = ReadFile(dir_ + "/sendmail.pids");
+  // running (it hangs until its 30 s deadline): none of them waited for it.
+  pids = WaitForFile(dir_ + "/sendmail.pids", kWaitTimeout);
   ASSERT_TRUE(pids.ok()) << pids.status();
   int first = 0;
   ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(
@@ -260,7 +271,7 @@ TEST_F(WatchdogTest, FixedAnyInAListenerPoolNeverRestartsTheSiblings) {
   sv_ = *std::move(sv);
   for (const char* name : {"web", "httpok_0", "httpok_1"}) {
     ASSERT_TRUE(
-        sv_->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"), absl::Seconds(30))
+        sv_->WaitForLog(absl::StrCat("success: ", name, " entered RUNNING state"), kWaitTimeout)
             .ok())
         << name;
   }
@@ -278,12 +289,14 @@ TEST_F(WatchdogTest, FixedAnyInAListenerPoolNeverRestartsTheSiblings) {
     }
     return text;
   };
-  ASSERT_TRUE(WaitFor(
-      [&both_logs] {
-        return std::vector<std::string>(absl::StrSplit(both_logs(), "web restarted\n")).size() >= 3;
-      },
-      absl::Seconds(90)))
-      << both_logs() << sv_->ReadLog();
+  ASSERT_THAT(WaitFor(
+                  [&both_logs] {
+                    return std::vector<std::string>(absl::StrSplit(both_logs(), "web restarted\n"))
+                               .size() >= 3;
+                  },
+                  kWaitTimeout, "two restarts of web by the pool"),
+              IsOk())
+      << both_logs();
   const std::string logs = both_logs();
   EXPECT_THAT(logs, HasSubstr("Restarting all running processes\n"
                               "web is in RUNNING state, restarting\n"

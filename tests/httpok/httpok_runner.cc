@@ -49,6 +49,11 @@ absl::StatusOr<Child> SpawnHttpOk(const std::vector<std::string>& args,
   std::vector<std::string> argv_storage = {binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<std::string> env_storage = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+  // httpok's restart journal stays inside this test's own directory (a
+  // --state-dir in `args` still wins).
+  if (const char* tmp = std::getenv("TEST_TMPDIR"); tmp != nullptr) {
+    env_storage.push_back(absl::StrCat("SVLISTEN_STATE_DIR=", tmp, "/svlisten-state"));
+  }
   for (const auto& [key, value] : env) env_storage.push_back(absl::StrCat(key, "=", value));
   std::vector<char*> argv, envp;
   for (std::string& a : argv_storage) argv.push_back(a.data());

@@ -37,7 +37,7 @@ struct RunResult {
 std::string HttpOkBinary();
 
 // RunHttpOk() runs httpok with `args` (argv[1..]) and an environment made of
-// PATH plus `env` only, writes `input` to its stdin and closes it, and
+// PATH, SVLISTEN_STATE_DIR (a directory under TEST_TMPDIR) and `env` only, writes `input` to its stdin and closes it, and
 // collects everything it writes until it exits. It is killed after `timeout`
 // (kDeadlineExceeded).
 absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
@@ -75,6 +75,9 @@ class HttpOkSession {
   // stderr. False on timeout.
   bool WaitForStderr(absl::string_view needle, int count = 1,
                      absl::Duration timeout = absl::Seconds(30));
+
+  // The child's pid (-1 once Finish() reaped it).
+  pid_t pid() const { return pid_; }
 
   // What was read so far.
   const std::string& out() const { return out_; }

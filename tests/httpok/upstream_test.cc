@@ -36,7 +36,11 @@
 #include "tests/httpok/fake_supervisor.h"
 #include "tests/httpok/httpok_runner.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/refused_port.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/thread_syscall.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace testing {
@@ -65,12 +69,6 @@ std::string ErrorText(const std::string& err, const std::string& url) {
   return err.substr(at, err.find('\n', at) - at);
 }
 
-// A port that refuses connections (bound, read, closed).
-std::string ClosedUrl() {
-  absl::StatusOr<int> port = PickFreePort();
-  return absl::StrCat("http://127.0.0.1:", port.ok() ? *port : 1, "/bar");
-}
-
 class UpstreamTest : public ::testing::Test {
  protected:
   void SetUp() override { StartSupervisor(UpstreamFixture()); }
@@ -87,7 +85,13 @@ class UpstreamTest : public ::testing::Test {
     ASSERT_TRUE(dir.ok()) << dir.status();
     dir_ = *dir;
     mail_file_ = dir_ + "/mail.txt";
+    absl::StatusOr<std::unique_ptr<RefusedPort>> closed = RefusedPort::Bind();
+    ASSERT_TRUE(closed.ok()) << closed.status();
+    closed_ = *std::move(closed);
   }
+
+  // A URL on a port that refuses connections while the test runs.
+  std::string ClosedUrl() const { return closed_->Url("/bar"); }
 
   void Respond(int status, const std::string& reason, const std::string& body = "OK") {
     HttpResponse response;
@@ -110,6 +114,25 @@ class UpstreamTest : public ::testing::Test {
     return result.ok() ? *result : RunResult{};
   }
 
+  // Starts httpok like Run(), for a test that acts while it runs.
+  std::unique_ptr<HttpOkSession> StartSession(std::vector<std::string> args,
+                                              const std::string& url) {
+    std::vector<std::string> full = {"-s", absl::StrCat("cat - > ", mail_file_)};
+    full.insert(full.end(), args.begin(), args.end());
+    full.push_back(url);
+    absl::StatusOr<std::unique_ptr<HttpOkSession>> session =
+        HttpOkSession::Start(full, {{"SUPERVISOR_SERVER_URL", sv_->url()}});
+    EXPECT_TRUE(session.ok()) << session.status();
+    return session.ok() ? *std::move(session) : nullptr;
+  }
+
+  // Waits until httpok pauses (nanosleep) before retrying a refused
+  // connection: then at least one attempt was refused.
+  static absl::Status WaitForRefusedAttempt(const HttpOkSession& session) {
+    return WaitFor([&] { return AnyThreadSleeping(session.pid()); }, kWaitTimeout,
+                   "httpok to pause after a refused connection");
+  }
+
   std::string Mail() {
     absl::StatusOr<std::string> mail = ReadFile(mail_file_);
     return mail.ok() ? *mail : "<no mail>";
@@ -121,6 +144,7 @@ class UpstreamTest : public ::testing::Test {
   std::string url_;
   std::string dir_;
   std::string mail_file_;
+  std::unique_ptr<RefusedPort> closed_;
 };
 
 // 1-4: upstream's listProcesses() is the not-eager gate here.
@@ -346,32 +370,29 @@ TEST_F(UpstreamTest, RunforeverNotEagerRunning) {
                                         "stopProcess('foo')", "startProcess('foo')"));
 }
 
-// A server on a port that refuses connections until `delay` has passed, then
-// answers one request 200 OK.
+// A server on a port that refuses connections until ServeOnce(): it then
+// listens on the same (held) socket and answers one request 200 OK.
 class LateServer {
  public:
-  explicit LateServer(absl::Duration delay) {
-    absl::StatusOr<int> port = PickFreePort();
-    port_ = port.ok() ? *port : 0;
-    thread_ = std::thread([this, delay] {
-      absl::SleepFor(delay);
-      int fd = socket(AF_INET, SOCK_STREAM, 0);
-      int one = 1;
-      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-      sockaddr_in addr = {};
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(static_cast<uint16_t>(port_));
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd, 4) != 0) {
-        close(fd);
-        return;
-      }
+  LateServer() {
+    absl::StatusOr<std::unique_ptr<RefusedPort>> port = RefusedPort::Bind();
+    EXPECT_TRUE(port.ok()) << port.status();
+    if (port.ok()) port_ = *std::move(port);
+  }
+  ~LateServer() {
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string Url() const { return port_ == nullptr ? "http://127.0.0.1:1/bar" : port_->Url("/bar"); }
+  int accepted() const { return accepted_; }
+
+  void ServeOnce() {
+    absl::StatusOr<int> fd = port_->Listen();
+    ASSERT_TRUE(fd.ok()) << fd.status();
+    thread_ = std::thread([this, fd = *fd] {
       pollfd pfd = {fd, POLLIN, 0};
-      if (poll(&pfd, 1, 20000) != 1) {  // httpok never came: do not hang the test
-        close(fd);
-        return;
-      }
+      if (poll(&pfd, 1, 60000) != 1) return;  // httpok never came: do not hang the test
       int conn = accept(fd, nullptr, nullptr);
+      if (conn < 0) return;
       ++accepted_;
       std::string request;
       char buffer[4096];
@@ -385,25 +406,29 @@ class LateServer {
       ssize_t written = write(conn, response.data(), response.size());
       (void)written;
       close(conn);
-      close(fd);
     });
   }
-  ~LateServer() { thread_.join(); }
-  std::string Url() const { return absl::StrCat("http://127.0.0.1:", port_, "/bar"); }
-  int accepted() const { return accepted_; }
 
  private:
-  int port_ = 0;
+  std::unique_ptr<RefusedPort> port_;
   std::atomic<int> accepted_{0};
   std::thread thread_;
 };
 
 TEST_F(UpstreamTest, RunforeverHonorTimeoutOnConnrefused) {
-  LateServer late(absl::Milliseconds(600));
-  RunResult r = Run({"-E", "-p", "foo", "-p", "bar", "-t", "10", "--retry-interval", "0.1"},
-                    late.Url());
+  // The server comes up once httpok has been refused and pauses to retry;
+  // -t leaves far more than the time that takes.
+  LateServer late;
+  std::unique_ptr<HttpOkSession> s = StartSession(
+      {"-E", "-p", "foo", "-p", "bar", "-t", "60", "--retry-interval", "0.1"}, late.Url());
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->Send(kTick));
+  ASSERT_THAT(WaitForRefusedAttempt(*s), IsOk());
+  late.ServeOnce();
+  RunResult r = s->Finish();
   EXPECT_EQ(r.out, kStdout);
   EXPECT_EQ(r.err, "");
+  EXPECT_EQ(late.accepted(), 1);
   EXPECT_THAT(sv_->calls(), ElementsAre("getProcessInfo('foo')"));
 }
 
@@ -523,8 +548,14 @@ TEST_F(UpstreamTest, FixedTimeoutIsATotalDeadline) {
 }
 
 TEST_F(UpstreamTest, FixedRefusedIsRetriedWithAFreshConnection) {
-  LateServer late(absl::Milliseconds(500));
-  RunResult r = Run({"-p", "foo", "-t", "10", "--retry-interval", "0.1"}, late.Url());
+  LateServer late;
+  std::unique_ptr<HttpOkSession> s =
+      StartSession({"-p", "foo", "-t", "60", "--retry-interval", "0.1"}, late.Url());
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->Send(kTick));
+  ASSERT_THAT(WaitForRefusedAttempt(*s), IsOk());
+  late.ServeOnce();
+  RunResult r = s->Finish();
   EXPECT_EQ(r.out, kStdout);
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(late.accepted(), 1);

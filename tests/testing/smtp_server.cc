@@ -9,9 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/cleanup/cleanup.h"
@@ -21,23 +23,24 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace testing {
 namespace {
 
-// The aiosmtpd handler: see the header for the recorded format.
-constexpr char kRecorderPy[] = R"py(import os
+// The server: aiosmtpd's SMTP protocol with a handler that records each
+// delivery (format in the header), served on the listening socket the test
+// hands over as fd 3. It writes "ready" (atomically) once it serves.
+// hostname= spares socket.getfqdn(), a DNS lookup.
+constexpr char kServerPy[] = R"py(import asyncio, os, socket, ssl, sys
+from aiosmtpd.smtp import SMTP
 
 
 class Recorder:
     def __init__(self, out_dir):
         self.out_dir = out_dir
         self.count = 0
-
-    @classmethod
-    def from_cli(cls, parser, *args):
-        return cls(args[0])
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address.startswith('reject-'):
@@ -55,22 +58,46 @@ class Recorder:
             f.write(b'\n' + envelope.original_content)
         os.rename(base + '.tmp', base + '.eml')
         return '250 Message accepted for delivery'
+
+
+out_dir, cert, key = sys.argv[1:4]
+tls_context = None
+if cert:
+    tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_context.check_hostname = False
+    tls_context.load_cert_chain(cert, key)
+recorder = Recorder(out_dir)
+loop = asyncio.new_event_loop()
+asyncio.set_event_loop(loop)
+loop.run_until_complete(loop.create_server(
+    lambda: SMTP(recorder, hostname='localhost', tls_context=tls_context,
+                 require_starttls=tls_context is not None),
+    sock=socket.socket(fileno=3)))
+ready = os.path.join(out_dir, 'ready')
+with open(ready + '.tmp', 'w'):
+    pass
+os.rename(ready + '.tmp', ready)
+loop.run_forever()
 )py";
 
-}  // namespace
-
-bool PortAccepts(int port) {
+// A socket listening on 127.0.0.1:<a port the kernel picks>, and that port.
+absl::StatusOr<std::pair<int, int>> ListenOnAnyLoopbackPort() {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
+  absl::Cleanup closer = [fd] { close(fd); };
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok =
-      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd, 64) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return absl::ErrnoToStatus(errno, "bind/listen 127.0.0.1:0");
+  }
+  std::move(closer).Cancel();
+  return std::make_pair(fd, static_cast<int>(ntohs(addr.sin_port)));
 }
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<SmtpServer>> SmtpServer::Start(
     const SmtpServerOptions& options) {
@@ -78,11 +105,11 @@ absl::StatusOr<std::unique_ptr<SmtpServer>> SmtpServer::Start(
   absl::StatusOr<std::string> dir = MakeTestDir("aiosmtpd");
   if (!dir.ok()) return dir.status();
   server->dir_ = *dir;
-  absl::Status s = WriteFile(*dir + "/recorder.py", kRecorderPy);
-  if (!s.ok()) return s;
-  absl::StatusOr<int> port = PickFreePort();
-  if (!port.ok()) return port.status();
-  server->port_ = *port;
+  absl::StatusOr<std::pair<int, int>> listening = ListenOnAnyLoopbackPort();
+  if (!listening.ok()) return listening.status();
+  const int listen_fd = listening->first;
+  absl::Cleanup close_listen_fd = [listen_fd] { close(listen_fd); };
+  server->port_ = listening->second;
   server->cert_path_ = *dir + "/cert.pem";
   const std::string key_path = *dir + "/key.pem";
   if (options.starttls) {
@@ -107,24 +134,15 @@ absl::StatusOr<std::unique_ptr<SmtpServer>> SmtpServer::Start(
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::vector<std::string> args = {"/usr/bin/python3",
-                                   "-m",
-                                   "aiosmtpd",
-                                   "-n",
-                                   "-l",
-                                   absl::StrCat("127.0.0.1:", *port),
-                                   "-c",
-                                   "recorder.Recorder",
-                                   *dir};
-  if (options.starttls) {
-    args.insert(args.begin() + 6,
-                {"--tlscert", server->cert_path_, "--tlskey", key_path});
-  }
+  // The listening socket becomes the server's fd 3 (dup2 clears CLOEXEC).
+  posix_spawn_file_actions_adddup2(&actions, listen_fd, 3);
+  std::vector<std::string> args = {"/usr/bin/python3", "-c", kServerPy, *dir,
+                                   options.starttls ? server->cert_path_ : "",
+                                   options.starttls ? key_path : ""};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  std::vector<std::string> env_strings = {"PYTHONPATH=" + *dir,
-                                          "PATH=/usr/bin:/bin"};
+  std::vector<std::string> env_strings = {"PATH=/usr/bin:/bin"};
   std::vector<char*> envp;
   for (std::string& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -134,20 +152,24 @@ absl::StatusOr<std::unique_ptr<SmtpServer>> SmtpServer::Start(
     server->pid_ = -1;
     return absl::ErrnoToStatus(rc, "posix_spawn aiosmtpd");
   }
-  const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  while (!PortAccepts(*port)) {
-    int status;
-    if (waitpid(server->pid_, &status, WNOHANG) == server->pid_) {
-      server->pid_ = -1;
-      absl::StatusOr<std::string> text = ReadFile(log);
-      return absl::InternalError(absl::StrCat(
-          "aiosmtpd exited: ", text.ok() ? *text : text.status().ToString()));
-    }
-    if (absl::Now() > give_up) {
-      return absl::DeadlineExceededError("aiosmtpd did not start");
-    }
-    absl::SleepFor(absl::Milliseconds(20));
+  // Connections to the port already complete in the kernel's backlog; wait
+  // until aiosmtpd serves them, so that a client's greeting timeout does not
+  // include python's start-up.
+  bool exited = false;
+  const absl::Status ready = WaitFor(
+      [&] {
+        int status;
+        exited = waitpid(server->pid_, &status, WNOHANG) == server->pid_;
+        return exited || access((*dir + "/ready").c_str(), F_OK) == 0;
+      },
+      kWaitTimeout, "aiosmtpd to serve");
+  if (exited) {
+    server->pid_ = -1;
+    absl::StatusOr<std::string> text = ReadFile(log);
+    return absl::InternalError(absl::StrCat(
+        "aiosmtpd exited: ", text.ok() ? *text : text.status().ToString()));
   }
+  if (!ready.ok()) return ready;
   return server;
 }
 

@@ -1,6 +1,7 @@
 // File: tests/testing/smtp_server.h
-// A real SMTP server for tests: Debian's aiosmtpd on 127.0.0.1:<free port>
-// with a handler that records every delivery to a file.
+// A real SMTP server for tests: Debian's aiosmtpd, serving a socket the test
+// bound to 127.0.0.1:0 and handed over, with a handler that records every
+// delivery to a file.
 //
 // Example:
 //   absl::StatusOr<std::unique_ptr<SmtpServer>> smtp = SmtpServer::Start();
@@ -36,10 +37,11 @@ struct SmtpServerOptions {
 
 class SmtpServer {
  public:
-  // Start() runs `/usr/bin/python3 -m aiosmtpd` in a fresh MakeTestDir()
-  // directory on a PickFreePort() port and returns once the port accepts
-  // connections. Errors: aiosmtpd exited (message includes its log), did not
-  // accept within 30 s (kDeadlineExceeded), or openssl failed.
+  // Start() binds and listens on 127.0.0.1:0, runs aiosmtpd's SMTP server
+  // (/usr/bin/python3) on that socket with a fresh MakeTestDir() directory,
+  // and returns once it serves. Errors: aiosmtpd exited (message includes
+  // its log), did not serve within kWaitTimeout (kDeadlineExceeded), or
+  // openssl failed.
   static absl::StatusOr<std::unique_ptr<SmtpServer>> Start(
       const SmtpServerOptions& options = {});
 
@@ -66,9 +68,6 @@ class SmtpServer {
   int port_ = 0;
   pid_t pid_ = -1;
 };
-
-// PortAccepts() is true when a TCP connect to 127.0.0.1:<port> succeeds.
-bool PortAccepts(int port);
 
 }  // namespace testing
 }  // namespace svl

@@ -16,11 +16,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "tests/testing/wait_for.h"
 
 extern char** environ;
 
@@ -30,14 +32,14 @@ namespace {
 
 // Waits for `pid` to exit for at most `timeout`; true when reaped.
 bool WaitForExit(pid_t pid, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid || (r < 0 && errno == ECHILD)) return true;
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
+  return WaitFor(
+             [pid] {
+               int status = 0;
+               const pid_t reaped = waitpid(pid, &status, WNOHANG);
+               return reaped == pid || (reaped < 0 && errno == ECHILD);
+             },
+             timeout, "supervisord to exit")
+      .ok();
 }
 
 bool CanConnect(const std::string& socket_path) {
@@ -89,25 +91,20 @@ absl::StatusOr<std::string> RunCapture(const std::vector<std::string>& args) {
   return out;
 }
 
-}  // namespace
-
-absl::StatusOr<int> PickFreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
-  absl::Cleanup closer = [fd] { close(fd); };
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    return absl::ErrnoToStatus(errno, "bind 127.0.0.1:0");
-  }
-  socklen_t len = sizeof(addr);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    return absl::ErrnoToStatus(errno, "getsockname");
-  }
-  return static_cast<int>(ntohs(addr.sin_port));
+// A random port for [inet_http_server], below the kernel's ephemeral range:
+// supervisord rejects port 0, and below that range no server binding port 0
+// and no outgoing connection ever gets it, so only a fixed-port server can
+// hold it (then Start() tries another).
+int RandomPortBelowEphemeralRange() {
+  int first_ephemeral = 32768;
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  range >> first_ephemeral;
+  if (first_ephemeral <= 11000) first_ephemeral = 32768;
+  static std::mt19937 random(std::random_device{}());
+  return std::uniform_int_distribution<int>(10000, first_ephemeral - 1)(random);
 }
+
+}  // namespace
 
 absl::StatusOr<std::string> MakeTestDir(absl::string_view prefix) {
   const char* base = std::getenv("TEST_TMPDIR");
@@ -147,6 +144,26 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<Supervisord>> Supervisord::Start(
     absl::string_view extra_config, SupervisordOptions options) {
+  // Without [inet_http_server] only unix sockets are used: one launch.
+  // With it, a port another server holds makes supervisord exit at once
+  // with "Another program is already listening on a port": bind and retry
+  // with another random port.
+  constexpr int kPortAttempts = 20;
+  absl::Status last_error;
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    const int inet_port = options.inet_http_server ? RandomPortBelowEphemeralRange() : 0;
+    absl::StatusOr<std::unique_ptr<Supervisord>> sv = Launch(extra_config, options, inet_port);
+    if (sv.ok() || !options.inet_http_server ||
+        !absl::StrContains(sv.status().message(), "already listening on a port")) {
+      return sv;
+    }
+    last_error = sv.status();
+  }
+  return last_error;
+}
+
+absl::StatusOr<std::unique_ptr<Supervisord>> Supervisord::Launch(
+    absl::string_view extra_config, const SupervisordOptions& options, int inet_port) {
   std::unique_ptr<Supervisord> sv(new Supervisord());
   absl::StatusOr<std::string> dir = MakeTestDir("supervisord");
   if (!dir.ok()) return dir.status();
@@ -177,10 +194,8 @@ absl::StatusOr<std::unique_ptr<Supervisord>> Supervisord::Start(
     absl::StrAppend(&config, auth);
   }
   if (options.inet_http_server) {
-    absl::StatusOr<int> port = PickFreePort();
-    if (!port.ok()) return port.status();
-    sv->http_url_ = absl::StrCat("http://127.0.0.1:", *port);
-    absl::StrAppend(&config, "\n[inet_http_server]\nport=127.0.0.1:", *port, "\n", auth);
+    sv->http_url_ = absl::StrCat("http://127.0.0.1:", inet_port);
+    absl::StrAppend(&config, "\n[inet_http_server]\nport=127.0.0.1:", inet_port, "\n", auth);
   }
   absl::StrAppend(&config, "\n", extra_config, "\n");
   if (absl::Status s = WriteFile(sv->config_path_, config); !s.ok()) return s;
@@ -204,20 +219,22 @@ absl::StatusOr<std::unique_ptr<Supervisord>> Supervisord::Start(
     return absl::ErrnoToStatus(rc, "posix_spawn /usr/bin/supervisord");
   }
 
-  absl::Time deadline = absl::Now() + options.start_timeout;
-  while (!CanConnect(sv->socket_path_)) {
-    int status = 0;
-    if (waitpid(sv->pid_, &status, WNOHANG) == sv->pid_) {
-      sv->pid_ = -1;
-      absl::StatusOr<std::string> out = ReadFile(out_path);
-      return absl::InternalError(absl::StrCat("supervisord exited at start-up: ",
-                                              out.ok() ? *out : "", sv->ReadLog()));
-    }
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("supervisord socket not ready: ", sv->ReadLog()));
-    }
-    absl::SleepFor(absl::Milliseconds(20));
+  bool exited = false;
+  const absl::Status ready = WaitFor(
+      [&] {
+        int status = 0;
+        exited = waitpid(sv->pid_, &status, WNOHANG) == sv->pid_;
+        return exited || CanConnect(sv->socket_path_);
+      },
+      options.start_timeout, "supervisord's socket to accept connections");
+  if (exited) {
+    sv->pid_ = -1;
+    absl::StatusOr<std::string> out = ReadFile(out_path);
+    return absl::InternalError(absl::StrCat("supervisord exited at start-up: ",
+                                            out.ok() ? *out : "", sv->ReadLog()));
+  }
+  if (!ready.ok()) {
+    return absl::DeadlineExceededError(absl::StrCat(ready.message(), ": ", sv->ReadLog()));
   }
   return sv;
 }
@@ -225,7 +242,7 @@ absl::StatusOr<std::unique_ptr<Supervisord>> Supervisord::Start(
 Supervisord::~Supervisord() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
-    if (!WaitForExit(pid_, absl::Seconds(10))) {
+    if (!WaitForExit(pid_, absl::Seconds(30))) {
       kill(pid_, SIGKILL);
       WaitForExit(pid_, absl::Seconds(5));
     }
@@ -243,17 +260,9 @@ std::string Supervisord::ReadLog() const {
 
 absl::Status Supervisord::WaitForLog(absl::string_view needle,
                                      absl::Duration timeout) const {
-  absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    std::string log = ReadLog();
-    if (absl::StrContains(log, needle)) return absl::OkStatus();
-    if (absl::Now() >= deadline) {
-      std::string tail = log.size() > 4000 ? log.substr(log.size() - 4000) : log;
-      return absl::DeadlineExceededError(
-          absl::StrCat("'", needle, "' not in supervisord log; tail:\n", tail));
-    }
-    absl::SleepFor(absl::Milliseconds(50));
-  }
+  absl::StatusOr<std::string> log = WaitForFileContaining(log_path_, needle, timeout);
+  if (!log.ok()) return log.status();
+  return absl::OkStatus();
 }
 
 int Supervisord::CountInLog(absl::string_view needle) const {

@@ -34,7 +34,9 @@ namespace svl {
 namespace testing {
 
 struct SupervisordOptions {
-  // Also serve XML-RPC on 127.0.0.1:<free port> ([inet_http_server]).
+  // Also serve XML-RPC on 127.0.0.1:<port> ([inet_http_server]): a random
+  // port below the ephemeral range (supervisord rejects port 0), another one
+  // when that port is taken.
   bool inet_http_server = false;
   // When non-empty, both servers require these credentials.
   std::string username;
@@ -42,7 +44,7 @@ struct SupervisordOptions {
   // The `[supervisord] identifier` (the `server:` header token).
   std::string identifier = "supervisor";
   // How long Start() waits for the socket to accept connections.
-  absl::Duration start_timeout = absl::Seconds(20);
+  absl::Duration start_timeout = absl::Seconds(60);
 };
 
 class Supervisord {
@@ -54,7 +56,7 @@ class Supervisord {
   static absl::StatusOr<std::unique_ptr<Supervisord>> Start(
       absl::string_view extra_config, SupervisordOptions options = {});
 
-  // Sends SIGTERM, waits (SIGKILL after 10 s), removes the socket directory.
+  // Sends SIGTERM, waits (SIGKILL after 30 s), removes the socket directory.
   ~Supervisord();
   Supervisord(const Supervisord&) = delete;
   Supervisord& operator=(const Supervisord&) = delete;
@@ -87,6 +89,9 @@ class Supervisord {
 
  private:
   Supervisord() = default;
+  // One start-up attempt; `inet_port` is used with options.inet_http_server.
+  static absl::StatusOr<std::unique_ptr<Supervisord>> Launch(
+      absl::string_view extra_config, const SupervisordOptions& options, int inet_port);
 
   std::string dir_;
   std::string socket_dir_;
@@ -96,9 +101,6 @@ class Supervisord {
   std::string http_url_;
   pid_t pid_ = -1;
 };
-
-// PickFreePort() binds 127.0.0.1:0, reads the port and closes the socket.
-absl::StatusOr<int> PickFreePort();
 
 // MakeTestDir() creates a fresh directory under TEST_TMPDIR (or /tmp).
 absl::StatusOr<std::string> MakeTestDir(absl::string_view prefix);
