@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mailer/message.h"
+#include "tests/testing/processes.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
 #include "tests/testing/wait_for.h"
@@ -28,12 +29,15 @@ namespace mailer {
 namespace {
 
 using ::svl::testing::CountOpenFds;
+using ::svl::testing::IsGoneOrZombie;
 using ::svl::testing::IsOk;
 using ::svl::testing::MakeTestDir;
 using ::svl::testing::ReadFile;
 using ::svl::testing::kWaitTimeout;
+using ::svl::testing::SigpipePendingOrBlocked;
 using ::svl::testing::StatusIs;
 using ::svl::testing::WaitFor;
+using ::svl::testing::WaitForPidFile;
 using ::svl::testing::WriteFile;
 using ::testing::EndsWith;
 using ::testing::Eq;
@@ -53,16 +57,6 @@ Message LargeMessage() {
   Message m = SmallMessage();
   m.body = std::string(kLarge, 'x');
   return m;
-}
-
-bool SigpipePendingOrBlocked() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigpending(&set);
-  if (sigismember(&set, SIGPIPE)) return true;
-  sigemptyset(&set);
-  pthread_sigmask(SIG_BLOCK, nullptr, &set);
-  return sigismember(&set, SIGPIPE);
 }
 
 class SendmailMailerTest : public ::testing::Test {
@@ -231,27 +225,6 @@ TEST(SendmailMailerInputTest, RejectsNulInCommand) {
                        HasSubstr("contains a NUL byte")));
 }
 
-// ProcessGone() is true when `pid` no longer exists or is a zombie waiting
-// for its (new) parent.
-bool ProcessGone(pid_t pid) {
-  absl::StatusOr<std::string> stat =
-      ReadFile(absl::StrCat("/proc/", pid, "/stat"));
-  if (!stat.ok()) return true;
-  const size_t paren = stat->rfind(')');
-  return paren != std::string::npos && paren + 2 < stat->size() &&
-         (*stat)[paren + 2] == 'Z';
-}
-
-pid_t ReadPid(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  int pid = 0;
-  if (!text.ok() ||
-      !absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &pid)) {
-    return 0;
-  }
-  return pid;
-}
-
 TEST(SendmailMailerDeadlineTest, HangingCommandAndItsGroupAreKilled) {
   absl::StatusOr<std::string> dir = MakeTestDir("hang");
   ASSERT_THAT(dir.status(), IsOk());
@@ -269,16 +242,16 @@ TEST(SendmailMailerDeadlineTest, HangingCommandAndItsGroupAreKilled) {
                        EndsWith("was killed after 5s deadline")));
   EXPECT_EQ(CountOpenFds(), fds_before);
 
-  const pid_t child = ReadPid(child_pid);
+  const pid_t child = WaitForPidFile(child_pid, kWaitTimeout);
   ASSERT_GT(child, 0);
   // The direct child has been reaped by Send().
   EXPECT_EQ(kill(child, 0), -1);
   EXPECT_EQ(errno, ESRCH);
   // The grandchild got SIGKILL too; it is reaped by whoever inherited it, so
   // wait (generously) for that.
-  const pid_t grandchild = ReadPid(grandchild_pid);
+  const pid_t grandchild = WaitForPidFile(grandchild_pid, kWaitTimeout);
   ASSERT_GT(grandchild, 0);
-  EXPECT_THAT(WaitFor([grandchild] { return ProcessGone(grandchild); }, kWaitTimeout,
+  EXPECT_THAT(WaitFor([grandchild] { return IsGoneOrZombie(grandchild); }, kWaitTimeout,
                       "the grandchild to end"),
               IsOk())
       << "grandchild " << grandchild;

@@ -23,18 +23,25 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "subprocess/child_registry.h"
+#include "tests/testing/processes.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace subprocess {
 namespace {
 
 using ::svl::testing::CountOpenFds;
+using ::svl::testing::IsGoneOrZombie;
 using ::svl::testing::IsOk;
+using ::svl::testing::kWaitTimeout;
 using ::svl::testing::MakeTestDir;
 using ::svl::testing::ReadFile;
+using ::svl::testing::SigpipePendingOrBlocked;
 using ::svl::testing::StatusIs;
+using ::svl::testing::WaitFor;
+using ::svl::testing::WaitForPidFile;
 using ::svl::testing::WriteFile;
 using ::testing::Eq;
 
@@ -43,47 +50,6 @@ Command Shell(const std::string& script, absl::Duration deadline = absl::Seconds
   command.argv = {"/bin/sh", "-c", script};
   command.deadline = deadline;
   return command;
-}
-
-// The pid written (one number) into `path`, or 0.
-pid_t ReadPid(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  int pid = 0;
-  if (!text.ok() || !absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &pid)) return 0;
-  return pid;
-}
-
-// WaitForPid() polls `path` until it holds a pid (0 after 30 s).
-pid_t WaitForPid(const std::string& path) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  pid_t pid = 0;
-  while ((pid = ReadPid(path)) == 0 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(10));
-  return pid;
-}
-
-// True once `pid` no longer exists or is a zombie (killed, waiting for
-// whoever inherited it to reap it).
-bool ProcessGone(pid_t pid) {
-  absl::StatusOr<std::string> stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
-  if (!stat.ok()) return true;
-  const size_t paren = stat->rfind(')');
-  return paren != std::string::npos && paren + 2 < stat->size() && (*stat)[paren + 2] == 'Z';
-}
-
-bool WaitUntilGone(pid_t pid) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  while (!ProcessGone(pid) && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(10));
-  return ProcessGone(pid);
-}
-
-bool SigpipePendingOrBlocked() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigpending(&set);
-  if (sigismember(&set, SIGPIPE)) return true;
-  sigemptyset(&set);
-  pthread_sigmask(SIG_BLOCK, nullptr, &set);
-  return sigismember(&set, SIGPIPE);
 }
 
 class SubprocessTest : public ::testing::Test {
@@ -200,14 +166,14 @@ TEST_F(SubprocessTest, DeadlineKillsTheWholeGroupAndReaps) {
   ASSERT_TRUE(WIFSIGNALED(result->wait_status));
   EXPECT_EQ(WTERMSIG(result->wait_status), SIGKILL);
   // The direct child was reaped (TearDown checks there is no child left).
-  const pid_t child = ReadPid(child_pid);
+  const pid_t child = WaitForPidFile(child_pid, kWaitTimeout);
   ASSERT_GT(child, 0);
   EXPECT_EQ(kill(child, 0), -1);
   EXPECT_EQ(errno, ESRCH);
   // The grandchild got SIGKILL too; whoever inherited it reaps it.
-  const pid_t grandchild = ReadPid(grandchild_pid);
+  const pid_t grandchild = WaitForPidFile(grandchild_pid, kWaitTimeout);
   ASSERT_GT(grandchild, 0);
-  EXPECT_TRUE(WaitUntilGone(grandchild)) << "grandchild " << grandchild;
+  EXPECT_THAT(WaitFor([&] { return IsGoneOrZombie(grandchild); }, kWaitTimeout, "grandchild gone"), IsOk()) << "grandchild " << grandchild;
 }
 
 TEST_F(SubprocessTest, ExitEndsTheRunEvenWhenAGrandchildHoldsTheOutput) {
@@ -220,7 +186,7 @@ TEST_F(SubprocessTest, ExitEndsTheRunEvenWhenAGrandchildHoldsTheOutput) {
   EXPECT_EQ(result->output, "before\n");
   ASSERT_TRUE(WIFEXITED(result->wait_status));
   EXPECT_EQ(WEXITSTATUS(result->wait_status), 4);
-  const pid_t grandchild = ReadPid(grandchild_pid);
+  const pid_t grandchild = WaitForPidFile(grandchild_pid, kWaitTimeout);
   ASSERT_GT(grandchild, 0);
   kill(grandchild, SIGKILL);
 }
@@ -298,13 +264,13 @@ TEST_F(SubprocessTest, ChildDiesWithItsParent) {
     (void)subprocess::Run(command);
     _exit(0);
   }
-  const pid_t sleeper = WaitForPid(pid_file);
+  const pid_t sleeper = WaitForPidFile(pid_file, kWaitTimeout);
   ASSERT_GT(sleeper, 0);
-  EXPECT_FALSE(ProcessGone(sleeper));
+  EXPECT_FALSE(IsGoneOrZombie(sleeper));
   ASSERT_EQ(kill(helper, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(waitpid(helper, &status, 0), helper);
-  EXPECT_TRUE(WaitUntilGone(sleeper)) << "the command outlived its parent";
+  EXPECT_THAT(WaitFor([&] { return IsGoneOrZombie(sleeper); }, kWaitTimeout, "sleeper gone"), IsOk()) << "the command outlived its parent";
 }
 
 }  // namespace

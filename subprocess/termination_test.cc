@@ -25,16 +25,22 @@
 #include "gtest/gtest.h"
 #include "subprocess/child_registry.h"
 #include "subprocess/subprocess.h"
+#include "tests/testing/processes.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace subprocess {
 namespace {
 
 using ::svl::testing::IsOk;
+using ::svl::testing::kWaitTimeout;
 using ::svl::testing::MakeTestDir;
+using ::svl::testing::ProcessesInGroup;
 using ::svl::testing::ReadFile;
+using ::svl::testing::WaitForPidFile;
+using ::svl::testing::Zombies;
 
 std::string StopLine(const char* prefix, int signo, int killed) {
   char buffer[200];
@@ -55,42 +61,6 @@ TEST(FormatStopLineTest, CutToTheBuffer) {
   char buffer[12];
   EXPECT_EQ(FormatStopLine("httpok: ", SIGTERM, 1, buffer, sizeof buffer), 11);
   EXPECT_EQ(std::string(buffer), "httpok: sto");
-}
-
-// The pid written into `path`, once it appears (0 after 30 s).
-pid_t WaitForPid(const std::string& path) {
-  const absl::Time give_up = absl::Now() + absl::Seconds(30);
-  while (absl::Now() < give_up) {
-    absl::StatusOr<std::string> text = ReadFile(path);
-    int pid = 0;
-    if (text.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &pid)) return pid;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return 0;
-}
-
-// The processes (zombies included) whose process group is `pgid`.
-std::vector<pid_t> ProcessesInGroup(pid_t pgid) {
-  std::vector<pid_t> found;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return found;
-  while (struct dirent* entry = readdir(proc)) {
-    int pid = 0;
-    if (!absl::SimpleAtoi(entry->d_name, &pid)) continue;
-    absl::StatusOr<std::string> stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
-    if (!stat.ok()) continue;
-    const size_t paren = stat->rfind(')');
-    if (paren == std::string::npos) continue;
-    // After "pid (comm) ": state ppid pgrp ...
-    std::vector<std::string> fields =
-        absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ');
-    int pgrp = 0;
-    if (fields.size() > 2 && absl::SimpleAtoi(fields[2], &pgrp) && pgrp == pgid) {
-      found.push_back(pid);
-    }
-  }
-  closedir(proc);
-  return found;
 }
 
 // A forked helper that installs the handler, runs `children` commands (each
@@ -171,9 +141,9 @@ TEST_P(TerminationHandlerTest, KillsAndReapsEveryChildGroupThenExits) {
   ASSERT_GT(helper.pid, 0);
   std::vector<pid_t> sleepers;
   for (int i = 0; i < c.children; ++i) {
-    sleepers.push_back(WaitForPid(absl::StrCat(*dir, "/", i, ".pid")));
+    sleepers.push_back(WaitForPidFile(absl::StrCat(*dir, "/", i, ".pid"), kWaitTimeout));
     ASSERT_GT(sleepers.back(), 0);
-    EXPECT_EQ(ProcessesInGroup(sleepers.back()).size(), 1u);
+    EXPECT_EQ(ProcessesInGroup(sleepers.back(), Zombies::kInclude).size(), 1u);
   }
   ASSERT_EQ(kill(helper.pid, c.signo), 0);
   int status = 0;
@@ -184,7 +154,7 @@ TEST_P(TerminationHandlerTest, KillsAndReapsEveryChildGroupThenExits) {
   close(helper.stderr_fd);
   // The helper reaped them before exiting: not even a zombie is left.
   for (pid_t sleeper : sleepers) {
-    EXPECT_THAT(ProcessesInGroup(sleeper), ::testing::IsEmpty());
+    EXPECT_THAT(ProcessesInGroup(sleeper, Zombies::kInclude), ::testing::IsEmpty());
     EXPECT_EQ(kill(-sleeper, 0), -1);
     EXPECT_EQ(errno, ESRCH);
   }
@@ -209,7 +179,7 @@ TEST(TerminationHandlerRaceTest, SignalDuringSpawnsStillKillsTheLongRunningChild
     ASSERT_THAT(dir.status(), IsOk());
     Helper helper = StartHelper(*dir, 1, /*spawn_loop=*/true);
     ASSERT_GT(helper.pid, 0);
-    const pid_t sleeper = WaitForPid(*dir + "/0.pid");
+    const pid_t sleeper = WaitForPidFile(*dir + "/0.pid", kWaitTimeout);
     ASSERT_GT(sleeper, 0);
     ASSERT_EQ(kill(helper.pid, SIGTERM), 0);
     int status = 0;
@@ -222,7 +192,7 @@ TEST(TerminationHandlerRaceTest, SignalDuringSpawnsStillKillsTheLongRunningChild
                     "helper: stopping on SIGTERM (killed 1 child process group)\n",
                     "helper: stopping on SIGTERM (killed 2 child process groups)\n"));
     close(helper.stderr_fd);
-    EXPECT_THAT(ProcessesInGroup(sleeper), ::testing::IsEmpty()) << "round " << round;
+    EXPECT_THAT(ProcessesInGroup(sleeper, Zombies::kInclude), ::testing::IsEmpty()) << "round " << round;
   }
 }
 

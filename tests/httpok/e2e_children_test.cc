@@ -34,8 +34,10 @@
 #include "gtest/gtest.h"
 #include "tests/httpok/httpok_runner.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/processes.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace testing {
@@ -44,81 +46,6 @@ namespace {
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-// The pid written into `path`, once it appears (0 after `timeout`).
-pid_t WaitForPid(const std::string& path, absl::Duration timeout) {
-  const absl::Time give_up = absl::Now() + timeout;
-  while (absl::Now() < give_up) {
-    absl::StatusOr<std::string> text = ReadFile(path);
-    int pid = 0;
-    if (text.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &pid)) return pid;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return 0;
-}
-
-// The fields of /proc/<pid>/stat after "pid (comm) ": state, ppid, pgrp, ...
-// (empty when the process is gone).
-std::vector<std::string> StatFields(pid_t pid) {
-  absl::StatusOr<std::string> stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
-  if (!stat.ok()) return {};
-  const size_t paren = stat->rfind(')');
-  if (paren == std::string::npos || paren + 2 > stat->size()) return {};
-  return absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ');
-}
-
-// The process group of `pid` (0 when it is gone).
-pid_t ProcessGroupOf(pid_t pid) {
-  std::vector<std::string> fields = StatFields(pid);
-  int pgrp = 0;
-  if (fields.size() < 3 || !absl::SimpleAtoi(fields[2], &pgrp)) return 0;
-  return pgrp;
-}
-
-// The live processes (not zombies) whose process group is `pgid`.
-std::vector<pid_t> LiveProcessesInGroup(pid_t pgid) {
-  std::vector<pid_t> found;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return found;
-  while (struct dirent* entry = readdir(proc)) {
-    int pid = 0;
-    if (!absl::SimpleAtoi(entry->d_name, &pid)) continue;
-    std::vector<std::string> fields = StatFields(pid);
-    int pgrp = 0;
-    if (fields.size() > 2 && fields[0] != "Z" && absl::SimpleAtoi(fields[2], &pgrp) &&
-        pgrp == pgid) {
-      found.push_back(pid);
-    }
-  }
-  closedir(proc);
-  return found;
-}
-
-// Waits until no process at all (zombies included) is left in group `pgid`:
-// the killed grandchildren are reaped by whoever inherited them.
-bool WaitForEmptyGroup(pid_t pgid, absl::Duration timeout) {
-  const absl::Time give_up = absl::Now() + timeout;
-  while (!(kill(-pgid, 0) == -1 && errno == ESRCH)) {
-    if (absl::Now() > give_up) return false;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return true;
-}
-
-// The file's contents once it ends with `suffix` (what it has after
-// `timeout` otherwise).
-std::string WaitForFileEnding(const std::string& path, absl::string_view suffix,
-                              absl::Duration timeout) {
-  const absl::Time give_up = absl::Now() + timeout;
-  std::string text;
-  while (absl::Now() < give_up) {
-    absl::StatusOr<std::string> read = ReadFile(path);
-    if (read.ok()) text = *read;
-    if (absl::EndsWith(text, suffix)) break;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return text;
-}
 
 struct ChildCase {
   std::string name;
@@ -160,7 +87,7 @@ TEST_P(ChildrenDieWithHttpOkTest, StopKillsTheChildGroupBeforeHttpOkExits) {
   ASSERT_THAT((*sv)->WaitForLog("success: web entered RUNNING state", absl::Seconds(30)), IsOk());
 
   // A TICK_5 comes within 5 s; the check fails and httpok starts the child.
-  const pid_t child = WaitForPid(pid_file, absl::Seconds(60));
+  const pid_t child = WaitForPidFile(pid_file, kWaitTimeout);
   ASSERT_GT(child, 0) << "no child started; httpok's stderr:\n"
                       << ReadFile(err_log).value_or("<none>");
   // The child leads its own process group (the sendmail command runs under
@@ -168,7 +95,7 @@ TEST_P(ChildrenDieWithHttpOkTest, StopKillsTheChildGroupBeforeHttpOkExits) {
   const pid_t group = ProcessGroupOf(child);
   ASSERT_GT(group, 0);
   ASSERT_NE(group, getpgrp());
-  ASSERT_THAT(LiveProcessesInGroup(group), ::testing::Contains(child));
+  ASSERT_THAT(ProcessesInGroup(group, Zombies::kExclude), ::testing::Contains(child));
 
   absl::StatusOr<std::string> stopped = (*sv)->Ctl({"stop", "httpok"});
   ASSERT_THAT(stopped.status(), IsOk());
@@ -178,12 +105,16 @@ TEST_P(ChildrenDieWithHttpOkTest, StopKillsTheChildGroupBeforeHttpOkExits) {
 
   // Killed before httpok exited: no live process of the group is left, and
   // httpok reaped its direct child, the group leader (not even a zombie).
-  EXPECT_THAT(LiveProcessesInGroup(group), IsEmpty());
-  EXPECT_THAT(StatFields(group), IsEmpty()) << "the group leader was not reaped";
-  EXPECT_TRUE(WaitForEmptyGroup(group, absl::Seconds(30)));
+  EXPECT_THAT(ProcessesInGroup(group, Zombies::kExclude), IsEmpty());
+  EXPECT_THAT(ProcStatFields(group), IsEmpty()) << "the group leader was not reaped";
+  // The killed grandchildren are reaped by whoever inherited them: then no
+  // process at all, zombies included, is left in the group.
+  EXPECT_THAT(WaitFor([group] { return kill(-group, 0) == -1 && errno == ESRCH; }, kWaitTimeout,
+                      "an empty process group"),
+              IsOk());
 
-  EXPECT_THAT(WaitForFileEnding(err_log, "\n", absl::Seconds(30)),
-              EndsWith("httpok: stopping on SIGTERM (killed 1 child process group)\n"));
+  EXPECT_THAT(WaitForFileContaining(err_log, "httpok: stopping on SIGTERM", kWaitTimeout),
+              IsOkAndHolds(EndsWith("httpok: stopping on SIGTERM (killed 1 child process group)\n")));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -67,13 +67,6 @@ std::string MaskTimes(const std::string& text) {
   return std::regex_replace(text, kTime, "<time>");
 }
 
-HttpResponse Response(int status, const std::string& reason, const std::string& body = "OK") {
-  HttpResponse response;
-  response.status = status;
-  response.reason = reason;
-  response.body = body;
-  return response;
-}
 
 // slow_stop.py DIR: a program whose stop lasts as long as the test wants.
 // Ready (SIGTERM and SIGUSR1 blocked), it writes DIR/ready.<pid>; on SIGTERM
@@ -214,7 +207,7 @@ std::string ActLines(const std::string& namespec) {
 }
 
 TEST_F(E2ePolicyTest, FailuresActsOnlyOnTheNthConsecutiveFailure) {
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int before = Pid("a");
   std::unique_ptr<HttpOkSession> s = Start({"-p", "a", "--failures", "3"});
   ASSERT_NE(s, nullptr);
@@ -246,11 +239,11 @@ TEST_F(E2ePolicyTest, SuccessesKeepsTheStreakAcrossOneGoodCheck) {
     std::unique_ptr<HttpOkSession> s =
         Start({"-p", "a", "--failures", "2", "--successes", successes});
     ASSERT_NE(s, nullptr);
-    web_->SetResponse(Response(500, "Internal Server Error"));
+    web_->SetResponse(MakeResponse(500, "Internal Server Error"));
     ASSERT_TRUE(TickAndWaitForCheck(*s, 1));
-    web_->SetResponse(Response(200, "OK"));
+    web_->SetResponse(MakeResponse(200, "OK"));
     ASSERT_TRUE(TickAndWaitForCheck(*s, 2));
-    web_->SetResponse(Response(500, "Internal Server Error"));
+    web_->SetResponse(MakeResponse(500, "Internal Server Error"));
     ASSERT_TRUE(TickAndWaitForCheck(*s, 3));
     RunResult r = s->Finish();
     if (std::string(successes) == "1") {
@@ -265,7 +258,7 @@ TEST_F(E2ePolicyTest, SuccessesKeepsTheStreakAcrossOneGoodCheck) {
 }
 
 TEST_F(E2ePolicyTest, GraceLeavesARecentlyStartedProcessAlone) {
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int before = Pid("a");
   std::vector<std::string> args = {"-p", "a", "--grace", "3600"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
@@ -284,7 +277,7 @@ TEST_F(E2ePolicyTest, GraceLeavesARecentlyStartedProcessAlone) {
 }
 
 TEST_F(E2ePolicyTest, MaxRestartsGivesUpOnceAndResumesAfterAManualRestart) {
-  web_->SetResponse(Response(503, "Service Unavailable"));
+  web_->SetResponse(MakeResponse(503, "Service Unavailable"));
   std::vector<std::string> args = {"-p", "a", "--max-restarts", "1", "--restart-window", "3600"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
   std::unique_ptr<HttpOkSession> s = Start(args);
@@ -333,7 +326,7 @@ TEST_F(E2ePolicyTest, MaxRestartsGivesUpOnceAndResumesAfterAManualRestart) {
 }
 
 TEST_F(E2ePolicyTest, DryRunSaysWhatItWouldDoAndDoesNothing) {
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int before = Pid("a");
   std::vector<std::string> args = {"-p", "a", "--dry-run"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
@@ -354,7 +347,7 @@ TEST_F(E2ePolicyTest, DryRunSaysWhatItWouldDoAndDoesNothing) {
 }
 
 TEST_F(E2ePolicyTest, GroupWildcardRestartsEveryProcessOfTheGroup) {
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int a = Pid("a"), g0 = Pid("grp:grp_0"), g1 = Pid("grp:grp_1");
   std::unique_ptr<HttpOkSession> s = Start({"-p", "grp:*"});
   ASSERT_NE(s, nullptr);
@@ -383,7 +376,7 @@ TEST_F(E2ePolicyTest, GroupWildcardRestartsEveryProcessOfTheGroup) {
 }
 
 TEST_F(E2ePolicyTest, NotBodyRestartsWhenTheTextIsPresent) {
-  web_->SetResponse(Response(200, "OK", "database: ERROR"));
+  web_->SetResponse(MakeResponse(200, "OK", "database: ERROR"));
   const int before = Pid("b");
   std::unique_ptr<HttpOkSession> s = Start({"-p", "b", "--not-body", "ERROR"});
   ASSERT_NE(s, nullptr);
@@ -394,7 +387,7 @@ TEST_F(E2ePolicyTest, NotBodyRestartsWhenTheTextIsPresent) {
   EXPECT_EQ(r.err, absl::StrCat("Restarting selected processes ['b']\n", ActLines("b"),
                                 "Reason: httpok: ", url_,
                                 ": bad body returned (status contacting ", url_, ": 200 OK)\n"));
-  web_->SetResponse(Response(200, "OK", "database: fine"));
+  web_->SetResponse(MakeResponse(200, "OK", "database: fine"));
   s = Start({"-p", "b", "--not-body", "ERROR"});
   ASSERT_TRUE(s->Send(kTick));
   r = s->Finish();
@@ -406,7 +399,7 @@ TEST_F(E2ePolicyTest, MethodHeaderAndUserAreSent) {
   web_->SetHandler([](const HttpRequest& request) {
     const bool good = request.method == "HEAD" && request.Header("X-Probe") == "yes" &&
                       request.Header("Authorization") == "Basic b3BzOnMzY3JldA==";
-    return good ? Response(200, "OK", "") : Response(400, "Bad Request");
+    return good ? MakeResponse(200, "OK", "") : MakeResponse(400, "Bad Request");
   });
   const int before = Pid("b");
   std::unique_ptr<HttpOkSession> s = Start({"-p", "b", "--method", "HEAD", "--header",
@@ -429,8 +422,8 @@ TEST_F(E2ePolicyTest, MethodHeaderAndUserAreSent) {
 
 TEST_F(E2ePolicyTest, RedirectsAndStatusRanges) {
   web_->SetHandler([](const HttpRequest& request) {
-    if (request.target == "/ok") return Response(200, "OK");
-    HttpResponse moved = Response(302, "Found");
+    if (request.target == "/ok") return MakeResponse(200, "OK");
+    HttpResponse moved = MakeResponse(302, "Found");
     moved.headers = {{"Location", "/ok"}};
     return moved;
   });
@@ -458,7 +451,7 @@ TEST_F(E2ePolicyTest, RedirectsAndStatusRanges) {
 TEST_F(E2ePolicyTest, CredentialsNeverAppearInLogsOrMails) {
   for (const char* format : {"text", "json"}) {
     ASSERT_NO_FATAL_FAILURE(StartWebAndDir());
-    web_->SetResponse(Response(500, "Internal Server Error"));
+    web_->SetResponse(MakeResponse(500, "Internal Server Error"));
     const std::string url_now = absl::StrCat("http://ops:s3cret@127.0.0.1:", web_->port(), "/bar");
     const std::string shown_now = absl::StrCat("http://***@127.0.0.1:", web_->port(), "/bar");
     std::vector<std::string> args = {"-p", "b", "--log-format", format, "--user", "root:hunter2"};
@@ -486,12 +479,12 @@ TEST_F(E2ePolicyTest, NotifyOnceMailsTheIncidentAndTheRecovery) {
   const int before = Pid("b");
   std::unique_ptr<HttpOkSession> s = Start(args);
   ASSERT_NE(s, nullptr);
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_TRUE(s->WaitForStderr("Mailed:"));
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_TRUE(s->WaitForStderr("mail not sent"));
-  web_->SetResponse(Response(200, "OK"));
+  web_->SetResponse(MakeResponse(200, "OK"));
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_TRUE(s->WaitForStderr("Mailed:", 2));
   ASSERT_TRUE(s->Send(kTick));  // still healthy: nothing more
@@ -512,7 +505,7 @@ TEST_F(E2ePolicyTest, NotifyOnceMailsTheIncidentAndTheRecovery) {
 }
 
 TEST_F(E2ePolicyTest, LogFormatTextAddsAReasonCodedLinePerFailedCheck) {
-  web_->SetResponse(Response(503, "Service Unavailable"));
+  web_->SetResponse(MakeResponse(503, "Service Unavailable"));
   std::unique_ptr<HttpOkSession> s = Start({"-p", "b", "--log-format", "text", "-n", "edge1"});
   ASSERT_TRUE(s->Send(kTick));
   RunResult r = s->Finish();
@@ -538,7 +531,7 @@ TEST_F(E2ePolicyTest, LogFormatTextAddsAReasonCodedLinePerFailedCheck) {
 }
 
 TEST_F(E2ePolicyTest, LogFormatJsonMakesEveryStderrLineJson) {
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   std::vector<std::string> args = {"-p", "b", "--log-format", "json"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
   std::unique_ptr<HttpOkSession> s = Start(args);
@@ -597,7 +590,7 @@ TEST_F(E2ePolicyTest, TicksDuringACheckAreAcknowledgedDeferredThenSkipped) {
       gate->entered.Notify();
       gate->release.WaitForNotificationWithTimeout(kWaitTimeout);
     }
-    return Response(200, "OK");
+    return MakeResponse(200, "OK");
   });
   absl::Cleanup release_on_failure = [gate] {
     if (!gate->release.HasBeenNotified()) gate->release.Notify();
@@ -619,7 +612,7 @@ TEST_F(E2ePolicyTest, TicksDuringACheckAreAcknowledgedDeferredThenSkipped) {
 }
 
 TEST_F(E2eSlowStopTest, RestartTimeoutPollsInsteadOfBlocking) {
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int before = Pid("slowp");
   // slowp's stop, held until released here, ends within --restart-timeout 60:
   // restarted.
@@ -663,7 +656,7 @@ TEST_F(E2eSlowStopTest, RestartTimeoutPollsInsteadOfBlocking) {
 }
 
 TEST_F(E2eSlowStopTest, SupervisordTickDuringARestartIsSkipped) {
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int before = Pid("slowp");
   std::unique_ptr<HttpOkSession> s = Start({"-p", "slowp"});
   ASSERT_NE(s, nullptr);
@@ -693,7 +686,7 @@ TEST_F(E2ePolicyTest, SmtpDeliversThroughTheSmtpTransport) {
   absl::StatusOr<std::unique_ptr<SmtpServer>> smtp = SmtpServer::Start();
   ASSERT_TRUE(smtp.ok()) << smtp.status();
 
-  web_->SetResponse(Response(500, "Internal Server Error"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   std::unique_ptr<HttpOkSession> s =
       Start({"-p", "b", "-m", kEmail, "--smtp", (*smtp)->url(),
              "--mail-from", "httpok@example.com"});
@@ -846,7 +839,7 @@ TEST(RealTicksTest, SlowRestartNeverHoldsTheListener) {
   // The next check fails, every later one passes: exactly one restart.
   auto failures_left = std::make_shared<std::atomic<int>>(1);
   (*web)->SetHandler([failures_left](const HttpRequest&) {
-    return (*failures_left)-- > 0 ? Response(500, "Internal Server Error") : Response(200, "OK");
+    return (*failures_left)-- > 0 ? MakeResponse(500, "Internal Server Error") : MakeResponse(200, "OK");
   });
   // The restart has begun: slow got its SIGTERM and holds its stop.
   ASSERT_THAT(WaitForFile(absl::StrCat(*dir, "/stopping.", before), kWaitTimeout), IsOk());

@@ -33,13 +33,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-HttpResponse Response(int status, const std::string& reason, const std::string& body) {
-  HttpResponse response;
-  response.status = status;
-  response.reason = reason;
-  response.body = body;
-  return response;
-}
 
 class E2eTest : public ::testing::Test {
  protected:
@@ -47,7 +40,7 @@ class E2eTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<HttpServer>> web = HttpServer::Start();
     ASSERT_TRUE(web.ok()) << web.status();
     web_ = *std::move(web);
-    web_->SetResponse(Response(200, "OK", "all is well"));
+    web_->SetResponse(MakeResponse(200, "OK", "all is well"));
     url_ = web_->Url("/health");
     absl::StatusOr<std::string> dir = MakeTestDir("e2e");
     ASSERT_TRUE(dir.ok()) << dir.status();
@@ -131,7 +124,7 @@ TEST_F(E2eTest, HealthyProgramIsLeftAlone) {
 
 TEST_F(E2eTest, FailingProgramIsRestartedAndMailed) {
   ASSERT_NO_FATAL_FAILURE(StartSupervisord(WebAndHttpOk("30"), {"web", "httpok"}));
-  EXPECT_TRUE(RestartedAfter(Response(500, "Internal Server Error", "broken")));
+  EXPECT_TRUE(RestartedAfter(MakeResponse(500, "Internal Server Error", "broken")));
   EXPECT_THAT(WaitForFileContaining(
                   dir_ + "/mails.txt",
                   absl::StrCat("To: ops@example.com\nSubject: httpok: ", url_,
@@ -146,7 +139,7 @@ TEST_F(E2eTest, FailingProgramIsRestartedAndMailed) {
 
 TEST_F(E2eTest, WrongBodyIsRestarted) {
   ASSERT_NO_FATAL_FAILURE(StartSupervisord(WebAndHttpOk("30"), {"web", "httpok"}));
-  EXPECT_TRUE(RestartedAfter(Response(200, "OK", "something else")));
+  EXPECT_TRUE(RestartedAfter(MakeResponse(200, "OK", "something else")));
   EXPECT_THAT(WaitForFileContaining(
                   dir_ + "/mails.txt",
                   absl::StrCat("\nSubject: httpok: ", url_, ": bad body returned\n"), kWaitTimeout),
@@ -180,7 +173,7 @@ TEST_F(E2eTest, GroupNameSelectsOnlyThatProcess) {
   ASSERT_GT(pair0, 0);
   ASSERT_GT(pair1, 0);
   // httpok_pair (-E -p pair:pair_1) now sees its URL failing on every TICK.
-  web_->SetResponse(Response(500, "Internal Server Error", "broken"));
+  web_->SetResponse(MakeResponse(500, "Internal Server Error", "broken"));
   absl::StatusOr<std::string> err =
       WaitForErr("pair:pair_1 restarted\nReason: httpok: ", "httpok_pair.err");
   ASSERT_THAT(err, IsOk());

@@ -47,13 +47,6 @@ while True:
     time.sleep(3600)
 )py";
 
-HttpResponse Response(int status, const std::string& reason) {
-  HttpResponse response;
-  response.status = status;
-  response.reason = reason;
-  response.body = reason;
-  return response;
-}
 
 class WatchdogTest : public ::testing::Test {
  protected:
@@ -72,7 +65,7 @@ class WatchdogTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<HttpServer>> web = HttpServer::Start();
     ASSERT_TRUE(web.ok()) << web.status();
     web_ = *std::move(web);
-    web_->SetResponse(Response(500, "Internal Server Error"));
+    web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   }
 
   std::string SlowWebProgram() const {
@@ -202,7 +195,7 @@ TEST_F(WatchdogTest, FixedARestartCutShortByTheListenerIsFinishedByTheNextOne) {
   ASSERT_TRUE(sv_->WaitForLog("stopped: web (terminated by SIGKILL)", kWaitTimeout).ok());
   EXPECT_THAT(Status("web"), HasSubstr("STOPPED"));
 
-  web_->SetResponse(Response(200, "OK"));
+  web_->SetResponse(MakeResponse(200, "OK"));
   s = StartHttpOk({"-p", "web"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
@@ -256,7 +249,7 @@ TEST_F(WatchdogTest, FixedAHangingSendmailDoesNotStopTheChecks) {
 TEST_F(WatchdogTest, FixedAnyInAListenerPoolNeverRestartsTheSiblings) {
   absl::StatusOr<std::unique_ptr<HttpServer>> web = HttpServer::Start();
   ASSERT_TRUE(web.ok());
-  (*web)->SetResponse(Response(500, "Internal Server Error"));
+  (*web)->SetResponse(MakeResponse(500, "Internal Server Error"));
   absl::StatusOr<std::string> dir = MakeTestDir("pool");
   ASSERT_TRUE(dir.ok());
   const std::string config = absl::StrCat(

@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -124,6 +126,14 @@ void HttpServer::SetResponse(HttpResponse response) {
 std::vector<HttpRequest> HttpServer::requests() const {
   absl::MutexLock lock(&mu_);
   return requests_;
+}
+
+HttpResponse MakeResponse(int status, std::string reason, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.reason = std::move(reason);
+  response.body = std::move(body);
+  return response;
 }
 
 bool HttpServer::WaitForRequests(size_t count, absl::Duration timeout) const {

@@ -63,6 +63,9 @@ struct HttpResponse {
   absl::Duration drip_interval = absl::ZeroDuration();
 };
 
+// MakeResponse() is a kRespond answer with `status`, `reason` and `body`.
+HttpResponse MakeResponse(int status, std::string reason, std::string body = "OK");
+
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 class HttpServer {

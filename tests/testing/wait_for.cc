@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 
 namespace svl {
@@ -66,6 +68,18 @@ absl::StatusOr<std::string> WaitForFile(const std::string& path, absl::Duration 
       WaitFor([&] { return ReadWholeFile(path, &contents); }, timeout, path);
   if (!waited.ok()) return waited;
   return contents;
+}
+
+pid_t WaitForPidFile(const std::string& path, absl::Duration timeout) {
+  int pid = 0;
+  const absl::Status waited = WaitFor(
+      [&] {
+        std::string contents;
+        return ReadWholeFile(path, &contents) &&
+               absl::SimpleAtoi(absl::StripAsciiWhitespace(contents), &pid) && pid > 0;
+      },
+      timeout, path);
+  return waited.ok() ? pid : 0;
 }
 
 }  // namespace testing

@@ -15,6 +15,8 @@
 #ifndef SVL_TESTS_TESTING_WAIT_FOR_H_
 #define SVL_TESTS_TESTING_WAIT_FOR_H_
 
+#include <sys/types.h>
+
 #include <functional>
 #include <string>
 
@@ -46,6 +48,11 @@ absl::StatusOr<std::string> WaitForFileContaining(const std::string& path,
 
 // WaitForFile() waits until `path` exists and returns its contents.
 absl::StatusOr<std::string> WaitForFile(const std::string& path, absl::Duration timeout);
+
+// WaitForPidFile() waits until the file at `path` holds a pid (a positive
+// integer; white space around it ignored) and returns it, or 0 after
+// `timeout`.
+pid_t WaitForPidFile(const std::string& path, absl::Duration timeout);
 
 }  // namespace testing
 }  // namespace svl
