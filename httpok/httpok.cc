@@ -148,6 +148,17 @@ void HttpOk::Drain() {
   if (notices_ != nullptr) notices_->Drain();
 }
 
+void HttpOk::Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries) {
+  worker_.Drain();
+  if (notices_ == nullptr || notices_->DrainFor(mail_grace)) return;
+  for (const kit::Notice& notice : notices_->TakeWaiting()) {
+    Log(reason::kMail, "mail dropped unsent: httpok is stopping",
+        {{"subject", notice.message.subject}});
+  }
+  if (stop_deliveries) stop_deliveries();
+  notices_->Drain();
+}
+
 std::string HttpOk::HandleEvent(const protocol::Event& event) {
   const std::string ok(protocol::kResultOk);
   // Upstream's test is a prefix test on "TICK" (its own tests send an event
@@ -191,8 +202,9 @@ std::string HttpOk::HandleEvent(const protocol::Event& event) {
 void HttpOk::Work() {
   while (true) {
     restarted_ = false;
-    FinishPendingRestarts();
-    RunCheck();
+    // A program started just now by a finished restart is not checked in
+    // the same round: it has had no time to come up.
+    if (!FinishPendingRestarts()) RunCheck();
     absl::MutexLock lock(&mu_);
     if (pending_ && pending_dated_ && restarted_) {
       // A supervisord TICK that came during a restart: checking right after
@@ -261,13 +273,14 @@ void HttpOk::RunCheck() {
       if (options_.notify_once && incident_mailed_.exchange(false)) {
         QueueMail(absl::StrCat(options_.dry_run ? "[dry-run] " : "", prefix_, shown_url_,
                                ": recovered"),
-                  msg, "");
+                  msg, "", 0);
       }
     }
     return;
   }
 
   reason_ = reason;
+  if (!incident_open_) ++incident_serial_;
   incident_open_ = true;
   const std::string count =
       absl::StrCat(policy_.failure_count(), "/", options_.policy.failures);
@@ -386,17 +399,20 @@ void HttpOk::WriteReason(const std::string& subject, const std::string& msg) {
 }
 
 bool HttpOk::QueueMail(const std::string& subject, const std::string& body,
-                       const std::string& reason_line) {
+                       const std::string& reason_line, int incident) {
   if (notices_ == nullptr) return false;
   mailer::Message message;
   message.to = options_.email;
   message.subject = subject;
   message.body = body;
   const std::string reason = reason_;
-  notices_->Enqueue({std::move(message), [this, reason, reason_line](
+  notices_->Enqueue({std::move(message), [this, reason, reason_line, incident](
                                              const mailer::Message& sent, const absl::Status& status) {
                        if (!status.ok()) {
-                         incident_mailed_ = false;  // --notify-once: mail the next act again
+                         // --notify-once: the next act of the same incident mails again.
+                         if (incident != 0 && incident == incident_serial_) {
+                           incident_mailed_ = false;
+                         }
                          const std::string failed = absl::StrCat(
                              "Failed to send mail: ", Shown(FoldToOneLine(status.message())));
                          if (options_.log_format == LogFormat::kJson) {
@@ -494,7 +510,8 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
     return;
   }
   incident_mailed_ = true;
-  QueueMail(mail_subject, absl::StrJoin(messages, "\n"), ReasonLine(subject, msg));
+  QueueMail(mail_subject, absl::StrJoin(messages, "\n"), ReasonLine(subject, msg),
+            incident_serial_);
 }
 
 bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messages,
@@ -543,7 +560,7 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
   }
   WriteLine(absl::StrCat(namespec, " is in RUNNING state, restarting"), messages);
   restarted_ = true;
-  JournalAdd(namespec);
+  JournalAdd({namespec, process.start, process.pid});
   RestartOptions restart = restart_options_;
   restart.on_slow_stop = [this, &namespec, messages](const absl::Status& why) {
     WriteLine(absl::StrCat(namespec, " is slow to stop (", RenderError(why),
@@ -602,8 +619,10 @@ void HttpOk::ReportRestart(const std::string& namespec, const RestartResult& res
             messages);
 }
 
-void HttpOk::JournalAdd(const std::string& namespec) {
-  if (absl::Status s = journal_->Add(namespec); !s.ok() && !journal_error_logged_) {
+void HttpOk::JournalAdd(kit::PendingRestart entry) {
+  absl::Status s = journal_->Add(std::move(entry));
+  if (s.ok()) journal_error_logged_ = false;
+  if (!s.ok() && !journal_error_logged_) {
     journal_error_logged_ = true;
     Log("journal", absl::StrCat("cannot record restarts on disk (", s.message(),
                                 "): a restart cut short by a restart of httpok is not finished"));
@@ -611,17 +630,22 @@ void HttpOk::JournalAdd(const std::string& namespec) {
 }
 
 void HttpOk::JournalRemove(const std::string& namespec) {
-  if (absl::Status s = journal_->Remove(namespec); !s.ok() && !journal_error_logged_) {
+  absl::Status s = journal_->Remove(namespec);
+  if (s.ok()) journal_error_logged_ = false;
+  if (!s.ok() && !journal_error_logged_) {
     journal_error_logged_ = true;
     Log("journal", absl::StrCat("cannot record restarts on disk (", s.message(), ")"));
   }
 }
 
-void HttpOk::FinishPendingRestarts() {
-  if (journal_->empty() || options_.dry_run) return;
-  const std::vector<std::string> pending = journal_->pending();  // a copy: entries go
-  for (const std::string& namespec : pending) {
-    const RestartResult result = FinishRestart(*deps_.client, namespec, restart_options_);
+bool HttpOk::FinishPendingRestarts() {
+  if (journal_->empty() || options_.dry_run) return false;
+  bool started = false;
+  const std::vector<kit::PendingRestart> pending = journal_->pending();  // a copy: entries go
+  for (const kit::PendingRestart& entry : pending) {
+    const std::string& namespec = entry.namespec;
+    const RestartResult result =
+        FinishRestart(*deps_.client, namespec, entry.start, restart_options_);
     if (result.pending) {
       Log("restart", absl::StrCat("restart of ", namespec, " not finished yet: ",
                                   result.waited.ok() ? result.start.message()
@@ -630,8 +654,10 @@ void HttpOk::FinishPendingRestarts() {
       continue;
     }
     JournalRemove(namespec);
-    if (result.running_again) {
-      Log("restart", absl::StrCat("restart of ", namespec, " finished: it runs again"),
+    if (result.running_again || result.started_since) {
+      Log("restart", absl::StrCat("restart of ", namespec, " dropped: ",
+                                  result.running_again ? "it runs again"
+                                                       : "it was started and stopped since"),
           {{"process", namespec}});
       continue;
     }
@@ -641,11 +667,24 @@ void HttpOk::FinishPendingRestarts() {
           {{"process", namespec}});
       continue;
     }
-    WriteLine(absl::StrCat("Finishing the restart of ", namespec,
-                           ", which was left stopped"),
-              nullptr);
-    ReportRestart(namespec, result, nullptr);
+    started = true;
+    restarted_ = true;
+    std::vector<std::string> messages;
+    WriteLine(absl::StrCat("Finishing the restart of ", namespec, ", which was left stopped"),
+              &messages);
+    ReportRestart(namespec, result, &messages);
+    std::int64_t start_after = 0;
+    std::int64_t pid_after = 0;
+    if (result.start.ok() && result.last_info.has_value() &&
+        result.last_info->state == ProcessState::kRunning) {
+      start_after = result.last_info->start;
+      pid_after = result.last_info->pid;
+    }
+    policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
+    QueueMail(absl::StrCat(prefix_, shown_url_, ": finished the restart of ", namespec),
+              absl::StrJoin(messages, "\n"), "", 0);
   }
+  return started;
 }
 
 }  // namespace httpok

@@ -160,6 +160,13 @@ class HttpOk {
   // queued mail was delivered or failed.
   void Drain();
 
+  // Shutdown() is Drain() for a listener that stops (EOF): the work in
+  // flight is finished, but the mails get `mail_grace` at most; then those
+  // still waiting are dropped (a `reason=mail` line each) and
+  // `stop_deliveries` is called to end the one being delivered (e.g. kill
+  // the mail command), whose failure is reported as usual.
+  void Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries);
+
  private:
   class WriterSink : public LogSink {
    public:
@@ -184,9 +191,10 @@ class HttpOk {
   // where upstream has them.
   void ReportRestart(const std::string& namespec, const RestartResult& result,
                      std::vector<std::string>* messages);
-  // FinishPendingRestarts() takes up the restarts the journal holds.
-  void FinishPendingRestarts();
-  void JournalAdd(const std::string& namespec);
+  // FinishPendingRestarts() takes up the restarts the journal holds; true
+  // when it started a process.
+  bool FinishPendingRestarts();
+  void JournalAdd(kit::PendingRestart entry);
   void JournalRemove(const std::string& namespec);
   bool Selected(const supervisor_rpc::ProcessInfo& process) const;
   bool IsSelf(const supervisor_rpc::ProcessInfo& process) const;
@@ -198,8 +206,9 @@ class HttpOk {
   // QueueMail() hands a mail to the notice queue; its outcome is written
   // when it is delivered (the Mailed: dump, or `Failed to send mail:` and,
   // when not empty, `reason_line`). False without -m.
+  // `incident`: the incident serial of an incident's mail, else 0.
   bool QueueMail(const std::string& subject, const std::string& body,
-                 const std::string& reason_line);
+                 const std::string& reason_line, int incident);
   std::string Shown(absl::string_view text) const;
 
   HttpOkOptions options_;
@@ -226,6 +235,8 @@ class HttpOk {
   // --notify-once: the incident's mail was queued (cleared again by the
   // notice thread when its delivery failed).
   std::atomic<bool> incident_mailed_{false};
+  // Counts incidents (worker thread writes; the notice thread reads).
+  std::atomic<int> incident_serial_{0};
   std::unique_ptr<kit::NoticeQueue> notices_;  // with -m: mails, off the worker
 
   absl::Mutex mu_;

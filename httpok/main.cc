@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "httpok/http_probe.h"
 #include "httpok/httpok.h"
 #include "httpok/options.h"
@@ -30,6 +31,8 @@ namespace rpc = svl::supervisor_rpc;
 
 namespace {
 constexpr int kUsageExit = 255;  // upstream's exit code for usage errors
+// How long mails still waiting at exit may take before they are given up.
+constexpr absl::Duration kMailGraceAtExit = absl::Seconds(10);
 int Fail(absl::string_view message, bool with_usage, int code) {
   httpok::FdWriter(STDERR_FILENO)(absl::StrCat("httpok: ", message, "\n",
                                                with_usage ? httpok::HttpOkUsage() : ""));
@@ -95,9 +98,7 @@ int main(int argc, char* argv[]) {
       svl::kit::OpenListenerJournal("httpok", options->state_dir, server->url,
                                     options->self_group, options->self_name, &journal_problem);
   if (!journal_problem.empty()) {
-    httpok::FdWriter(STDERR_FILENO)(absl::StrCat(
-        "httpok: ", journal_problem,
-        ": restarts cut short by a restart of httpok will not be finished\n"));
+    httpok::FdWriter(STDERR_FILENO)(absl::StrCat("httpok: ", journal_problem, "\n"));
   }
 
   rpc::SupervisorClient client(**transport);  // used by the handler's worker thread only
@@ -107,8 +108,10 @@ int main(int argc, char* argv[]) {
   svl::protocol::Listener listener(STDIN_FILENO, STDOUT_FILENO);
   absl::Status status = listener.Run(
       [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); });
-  handler.Drain();  // EOF: finish the check or restart in flight
-  if (absl::IsUnavailable(status)) {  // EPIPE: supervisord closed our stdout
+  // EOF (or a closed stdout): finish the check or restart in flight; mails
+  // still waiting get kMailGraceAtExit, then their commands are killed.
+  handler.Shutdown(kMailGraceAtExit, [] { svl::subprocess::KillRunningChildren(); });
+  if (svl::protocol::IsClosedOutput(status)) {  // supervisord closed our stdout
     return Fail("cannot write to supervisord (stdout): Broken pipe", false, 1);
   }
   return status.ok() ? 0 : Fail(status.message(), false, 1);

@@ -204,12 +204,20 @@ void StartPhase(SupervisorClient& client, absl::string_view namespec,
 
 // AfterStop() is everything after the stop call: watch when needed, then start.
 void AfterStop(SupervisorClient& client, absl::string_view namespec, const RestartOptions& options,
-               bool must_watch, absl::Duration bound, RestartResult* result) {
+               bool must_watch, absl::Duration bound, RestartResult* result,
+               std::int64_t stopped_start = 0) {
   if (must_watch) {
     result->watched = true;
     absl::optional<ProcessInfo> seen;
     result->waited = Watch(client, namespec, bound, options, &result->running_again, &seen);
     if (seen.has_value()) result->last_info = seen;
+    if (result->waited.ok() && !result->running_again && stopped_start != 0 && seen.has_value() &&
+        seen->start != stopped_start) {
+      result->started_since = true;
+      result->start = absl::AbortedError(
+          absl::StrCat("not started: ", namespec, " was started and stopped again since"));
+      return;
+    }
     if (!result->waited.ok() || result->running_again) {
       const bool gone = IsFaultCode(result->waited, FaultCode::kBadName);
       result->pending = !result->running_again && !gone;
@@ -243,9 +251,10 @@ RestartResult RestartProcess(SupervisorClient& client, absl::string_view namespe
 }
 
 RestartResult FinishRestart(SupervisorClient& client, absl::string_view namespec,
-                            const RestartOptions& options) {
+                            std::int64_t stopped_start, const RestartOptions& options) {
   RestartResult result;
-  AfterStop(client, namespec, options, /*must_watch=*/true, absl::ZeroDuration(), &result);
+  AfterStop(client, namespec, options, /*must_watch=*/true, absl::ZeroDuration(), &result,
+            stopped_start);
   return result;
 }
 

@@ -37,6 +37,7 @@
 #ifndef SVL_HTTPOK_RESTARTER_H_
 #define SVL_HTTPOK_RESTARTER_H_
 
+#include <cstdint>
 #include <functional>
 #include <thread>
 
@@ -119,6 +120,9 @@ struct RestartResult {
   // Seen RUNNING, STARTING or BACKOFF while watching: supervisord (or
   // someone) started it; no start was made.
   bool running_again = false;
+  // FinishRestart() only: stopped, but started (and stopped) by someone
+  // since the stop this restart made; no start was made.
+  bool started_since = false;
   bool start_attempted = false;  // false: `start` is kAborted, nothing was started
   absl::Status start;            // from startProcess (blocking) or StartAndWait()
   // The process may still be down because of this restart and no answer
@@ -143,10 +147,13 @@ RestartResult RestartProcess(supervisor_rpc::SupervisorClient& client, absl::str
 
 // FinishRestart() takes up a restart left pending (by this listener, or by
 // an earlier run of it): one look at the process; started when it is
-// stopped; nothing to do when it runs again or no longer exists; still
-// `pending` when it is STOPPING or supervisord does not answer.
+// stopped and its `start` is still `stopped_start` (the start of the
+// process that was stopped; 0: not checked); nothing to do when it runs
+// again, was started since (`started_since`: someone else's business now),
+// or no longer exists; still `pending` when it is STOPPING or supervisord
+// does not answer.
 RestartResult FinishRestart(supervisor_rpc::SupervisorClient& client, absl::string_view namespec,
-                            const RestartOptions& options);
+                            std::int64_t stopped_start, const RestartOptions& options);
 
 // RestartWorker: one background thread running one job at a time.
 class RestartWorker {

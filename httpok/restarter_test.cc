@@ -42,6 +42,7 @@ using ::svl::testing::IsOk;
 using ::svl::testing::kWaitTimeout;
 using ::svl::testing::StatusIs;
 using ::svl::testing::Supervisord;
+using ::svl::testing::WaitFor;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 
@@ -419,7 +420,7 @@ TEST_F(RestarterTest, WatchBoundLeavesTheStartPendingAndFinishRestartTakesItUp) 
                                      "not started: stubborn still STOPPING after 300ms"));
   EXPECT_TRUE(result.pending);
   // Still STOPPING: one look, nothing started, still pending.
-  result = FinishRestart(*client_, "stubborn", options);
+  result = FinishRestart(*client_, "stubborn", before->start, options);
   EXPECT_TRUE(result.pending);
   EXPECT_FALSE(result.start_attempted);
   EXPECT_THAT(result.waited,
@@ -427,21 +428,49 @@ TEST_F(RestarterTest, WatchBoundLeavesTheStartPendingAndFinishRestartTakesItUp) 
   // Once it has stopped, FinishRestart starts it.
   ASSERT_EQ(kill(before->pid, SIGKILL), 0);
   ASSERT_THAT(sv_->WaitForLog("stopped: stubborn (terminated by SIGKILL)", kWaitTimeout), IsOk());
-  result = FinishRestart(*client_, "stubborn", options);
+  result = FinishRestart(*client_, "stubborn", before->start, options);
   EXPECT_FALSE(result.pending);
   EXPECT_TRUE(result.start_attempted);
   EXPECT_THAT(result.start, IsOk());
   ASSERT_TRUE(result.last_info.has_value());
   EXPECT_EQ(result.last_info->state, ProcessState::kRunning);
   // Running: nothing left to do.
-  result = FinishRestart(*client_, "stubborn", options);
+  result = FinishRestart(*client_, "stubborn", before->start, options);
   EXPECT_FALSE(result.pending);
   EXPECT_TRUE(result.running_again);
   EXPECT_FALSE(result.start_attempted);
   // Gone: nothing left to do either.
-  result = FinishRestart(*client_, "nope", options);
+  result = FinishRestart(*client_, "nope", 0, options);
   EXPECT_FALSE(result.pending);
   ExpectFault(result.waited, FaultCode::kBadName, "BAD_NAME: nope");
+}
+
+TEST_F(RestarterTest, FinishRestartLeavesAProgramStartedAndStoppedSinceAlone) {
+  // A restart's stop, then the operator started the program again and
+  // stopped it: the stopped program is the operator's choice now.
+  ASSERT_THAT(client_->StartProcess("stopped", true), IsOk());
+  absl::StatusOr<ProcessInfo> ours = client_->GetProcessInfo("stopped");
+  ASSERT_THAT(ours, IsOk());
+  ASSERT_THAT(client_->StopProcess("stopped", true), IsOk());
+  // supervisord's `start` counts whole seconds: let one pass.
+  ASSERT_THAT(WaitFor([&] { return absl::ToUnixSeconds(absl::Now()) > ours->start; },
+                      kWaitTimeout, "the next second"),
+              IsOk());
+  ASSERT_THAT(client_->StartProcess("stopped", true), IsOk());
+  ASSERT_THAT(client_->StopProcess("stopped", true), IsOk());
+  RestartResult result = FinishRestart(*client_, "stopped", ours->start, FastOptions());
+  EXPECT_TRUE(result.started_since);
+  EXPECT_FALSE(result.pending);
+  EXPECT_FALSE(result.start_attempted);
+  EXPECT_THAT(result.start, StatusIs(absl::StatusCode::kAborted,
+                                     "not started: stopped was started and stopped again since"));
+  absl::StatusOr<ProcessInfo> now = client_->GetProcessInfo("stopped");
+  ASSERT_THAT(now, IsOk());
+  EXPECT_EQ(now->state, ProcessState::kStopped);
+  // The same start as the stopped one: ours to start.
+  result = FinishRestart(*client_, "stopped", now->start, FastOptions());
+  EXPECT_FALSE(result.started_since);
+  EXPECT_THAT(result.start, IsOk());
 }
 
 TEST_F(RestarterTest, AStoppingProcessCannotBeStarted) {

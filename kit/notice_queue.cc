@@ -1,6 +1,8 @@
 #include "kit/notice_queue.h"
 
+#include <iterator>
 #include <string>
+#include <vector>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -50,6 +52,19 @@ void NoticeQueue::Enqueue(Notice notice) {
 void NoticeQueue::Drain() {
   absl::MutexLock lock(&mu_);
   mu_.Await(absl::Condition(this, &NoticeQueue::Idle));
+}
+
+bool NoticeQueue::DrainFor(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  return mu_.AwaitWithTimeout(absl::Condition(this, &NoticeQueue::Idle), timeout);
+}
+
+std::vector<Notice> NoticeQueue::TakeWaiting() {
+  absl::MutexLock lock(&mu_);
+  std::vector<Notice> taken(std::make_move_iterator(waiting_.begin()),
+                            std::make_move_iterator(waiting_.end()));
+  waiting_.clear();
+  return taken;
 }
 
 int NoticeQueue::dropped_total() const {

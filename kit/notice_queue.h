@@ -29,10 +29,12 @@
 #include <deque>
 #include <functional>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "mailer/mailer.h"
 #include "mailer/message.h"
 
@@ -71,6 +73,13 @@ class NoticeQueue {
 
   // Drain() waits until no notice is waiting or being delivered.
   void Drain();
+
+  // DrainFor() is Drain() for at most `timeout`; false when notices remain.
+  bool DrainFor(absl::Duration timeout);
+
+  // TakeWaiting() removes the notices still waiting (not the one being
+  // delivered) and returns them, for a listener that stops.
+  std::vector<Notice> TakeWaiting();
 
   // How many notices were dropped since the queue was made.
   int dropped_total() const;

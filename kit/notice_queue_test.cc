@@ -133,6 +133,23 @@ TEST(NoticeQueueTest, TheDroppedCountWaitsForADeliveryThatSucceeds) {
   EXPECT_THAT(mailer.bodies(), ElementsAre("first|body", "b|body" + line, "c|body" + line));
 }
 
+TEST(NoticeQueueTest, DrainForAndTakeWaitingForABoundedStop) {
+  GatedMailer mailer(/*gated=*/true);
+  NoticeQueue queue(&mailer, 4, nullptr);
+  queue.Enqueue({Mail("first"), nullptr});
+  mailer.WaitUntilEntered(1);
+  queue.Enqueue({Mail("second"), nullptr});
+  queue.Enqueue({Mail("third"), nullptr});
+  EXPECT_FALSE(queue.DrainFor(absl::Milliseconds(1)));  // "first" still hangs
+  std::vector<Notice> taken = queue.TakeWaiting();
+  ASSERT_EQ(taken.size(), 2u);
+  EXPECT_EQ(taken[0].message.subject, "second");
+  EXPECT_EQ(taken[1].message.subject, "third");
+  mailer.Release();
+  EXPECT_TRUE(queue.DrainFor(absl::Seconds(60)));
+  EXPECT_THAT(mailer.bodies(), ElementsAre("first|body"));
+}
+
 TEST(DroppedNoticesLineTest, SingularAndPlural) {
   EXPECT_EQ(DroppedNoticesLine(1),
             "(1 earlier notice was dropped unsent: too many were waiting for delivery)");

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -29,12 +30,29 @@ absl::Status ErrnoError(absl::string_view what, const std::string& path) {
   return absl::ErrnoToStatus(errno, absl::StrCat(what, " ", path));
 }
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+// ReadJournalFile() reads a regular file of at most kMaxJournalBytes.
+// O_NONBLOCK: opening a FIFO planted at the path must not wait for a writer.
+absl::StatusOr<std::string> ReadJournalFile(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return ErrnoError("cannot open", path);
+  struct stat info;
+  if (fstat(fd, &info) != 0) {
+    absl::Status error = ErrnoError("cannot stat", path);
+    close(fd);
+    return error;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    close(fd);
+    return absl::FailedPreconditionError(absl::StrCat(path, " is not a regular file"));
+  }
+  if (static_cast<size_t>(info.st_size) > kMaxJournalBytes) {
+    close(fd);
+    return absl::ResourceExhaustedError(
+        absl::StrCat(path, " is larger than ", kMaxJournalBytes, " bytes"));
+  }
   std::string text;
   char buf[4096];
-  while (true) {
+  while (text.size() <= kMaxJournalBytes) {
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n > 0) {
       text.append(buf, static_cast<size_t>(n));
@@ -48,6 +66,14 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   }
   close(fd);
   return text;
+}
+
+// ParseEntry() reads `<start> <pid> <C-escaped namespec>`.
+bool ParseEntry(absl::string_view line, PendingRestart* entry) {
+  std::vector<absl::string_view> fields = absl::StrSplit(line, absl::MaxSplits(' ', 2));
+  return fields.size() == 3 && absl::SimpleAtoi(fields[0], &entry->start) &&
+         absl::SimpleAtoi(fields[1], &entry->pid) && absl::CUnescape(fields[2], &entry->namespec) &&
+         !entry->namespec.empty();
 }
 
 absl::Status WriteAll(int fd, absl::string_view text) {
@@ -88,36 +114,40 @@ RestartJournal RestartJournal::InMemory() { return RestartJournal(""); }
 
 absl::StatusOr<RestartJournal> RestartJournal::Open(std::string path) {
   RestartJournal journal(std::move(path));
-  absl::StatusOr<std::string> text = ReadWholeFile(journal.path_);
+  absl::StatusOr<std::string> text = ReadJournalFile(journal.path_);
   if (!text.ok()) {
     if (absl::IsNotFound(text.status())) return journal;
     return text.status();
   }
   for (absl::string_view line : absl::StrSplit(*text, '\n', absl::SkipEmpty())) {
-    std::string namespec;
-    if (!absl::CUnescape(line, &namespec) || namespec.empty()) {
-      return absl::DataLossError(
-          absl::StrCat("restart journal ", journal.path_, ": bad line '", absl::CHexEscape(line),
-                       "'"));
+    PendingRestart entry;
+    if (!ParseEntry(line, &entry)) {
+      return absl::DataLossError(absl::StrCat("restart journal ", journal.path_, ": bad line '",
+                                              absl::CHexEscape(line.substr(0, 200)), "'"));
     }
-    if (std::find(journal.pending_.begin(), journal.pending_.end(), namespec) ==
-        journal.pending_.end()) {
-      journal.pending_.push_back(std::move(namespec));
-    }
+    journal.Put(std::move(entry));
   }
   return journal;
 }
 
-absl::Status RestartJournal::Add(absl::string_view namespec) {
-  if (std::find(pending_.begin(), pending_.end(), namespec) != pending_.end()) {
-    return absl::OkStatus();
+void RestartJournal::Put(PendingRestart entry) {
+  for (PendingRestart& existing : pending_) {
+    if (existing.namespec == entry.namespec) {
+      existing = std::move(entry);
+      return;
+    }
   }
-  pending_.emplace_back(namespec);
+  pending_.push_back(std::move(entry));
+}
+
+absl::Status RestartJournal::Add(PendingRestart entry) {
+  Put(std::move(entry));
   return Save();
 }
 
 absl::Status RestartJournal::Remove(absl::string_view namespec) {
-  auto it = std::find(pending_.begin(), pending_.end(), namespec);
+  auto it = std::find_if(pending_.begin(), pending_.end(),
+                         [namespec](const PendingRestart& e) { return e.namespec == namespec; });
   if (it == pending_.end()) return absl::OkStatus();
   pending_.erase(it);
   return Save();
@@ -130,7 +160,9 @@ absl::Status RestartJournal::Save() const {
     return absl::OkStatus();
   }
   std::string text;
-  for (const std::string& namespec : pending_) absl::StrAppend(&text, absl::CEscape(namespec), "\n");
+  for (const PendingRestart& entry : pending_) {
+    absl::StrAppend(&text, entry.start, " ", entry.pid, " ", absl::CEscape(entry.namespec), "\n");
+  }
   const std::string temporary = absl::StrCat(path_, ".tmp");
   const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return ErrnoError("cannot create", temporary);
@@ -162,7 +194,10 @@ std::string DefaultStateDir() {
   return absl::StrCat(tmp != nullptr && tmp[0] == '/' ? tmp : "/tmp", "/svlisten-", geteuid());
 }
 
-absl::StatusOr<std::string> EnsureStateDir(const std::string& dir) {
+absl::StatusOr<std::string> EnsureStateDir(const std::string& given) {
+  // "link/" would make lstat() follow the link.
+  std::string dir = given;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return ErrnoError("cannot create state directory", dir);
   }
@@ -201,14 +236,26 @@ RestartJournal OpenListenerJournal(absl::string_view listener, const std::string
                                    absl::string_view process, std::string* problem) {
   problem->clear();
   absl::StatusOr<std::string> dir = EnsureStateDir(state_dir.empty() ? DefaultStateDir() : state_dir);
+  const std::string in_memory = absl::StrCat(
+      ": restarts cut short by a restart of ", listener, " will not be finished");
   if (!dir.ok()) {
-    *problem = std::string(dir.status().message());
+    *problem = absl::StrCat(dir.status().message(), in_memory);
     return RestartJournal::InMemory();
   }
-  absl::StatusOr<RestartJournal> journal =
-      RestartJournal::Open(JoinStatePath(*dir, JournalFileName(listener, server_url, group, process)));
+  const std::string path =
+      JoinStatePath(*dir, JournalFileName(listener, server_url, group, process));
+  absl::StatusOr<RestartJournal> journal = RestartJournal::Open(path);
+  if (absl::IsDataLoss(journal.status()) || absl::IsResourceExhausted(journal.status())) {
+    // Kept for a look, out of the way: the next listener starts afresh.
+    const std::string bad = absl::StrCat(path, ".bad");
+    if (rename(path.c_str(), bad.c_str()) == 0) {
+      *problem = absl::StrCat(journal.status().message(), "; moved to ", bad);
+      journal = RestartJournal::Open(path);
+      if (journal.ok()) return *std::move(journal);
+    }
+  }
   if (!journal.ok()) {
-    *problem = std::string(journal.status().message());
+    *problem = absl::StrCat(journal.status().message(), in_memory);
     return RestartJournal::InMemory();
   }
   return *std::move(journal);

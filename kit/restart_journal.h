@@ -8,9 +8,13 @@
 // a path, in a small file, so that the next incarnation of the listener
 // finishes what the last one began.
 //
-// The file holds one C-escaped namespec per line and is replaced atomically
-// (a temporary file in the same directory, then rename). Not thread-safe:
-// one thread owns a journal.
+// Each entry also keeps the `start` time and pid supervisord reported for
+// the process that was stopped, so that a later listener can tell that
+// someone started (and maybe stopped) the program since: then the entry is
+// no longer its business. The file holds one entry per line, `<start> <pid>
+// <C-escaped namespec>`, at most kMaxJournalBytes, and is replaced
+// atomically (a temporary file in the same directory, then rename). Not
+// thread-safe: one thread owns a journal.
 //
 // Example:
 //
@@ -18,13 +22,15 @@
 //   RestartJournal journal =
 //       OpenListenerJournal("httpok", "", server_url, group, name, &problem);
 //   if (!problem.empty()) warn(problem);  // kept in memory only
-//   journal.Add("web");     // before stopProcess
+//   journal.Add({"web", info.start, info.pid});  // before stopProcess
 //   ...                     // stop, start
 //   journal.Remove("web");  // once supervisord answered the start
 
 #ifndef SVL_KIT_RESTART_JOURNAL_H_
 #define SVL_KIT_RESTART_JOURNAL_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -36,25 +42,39 @@
 namespace svl {
 namespace kit {
 
+// The largest journal file Open() reads.
+inline constexpr size_t kMaxJournalBytes = 64 * 1024;
+
+struct PendingRestart {
+  std::string namespec;
+  std::int64_t start = 0;  // supervisord's `start` of the stopped process
+  std::int64_t pid = 0;    // its pid
+  bool operator==(const PendingRestart& other) const {
+    return namespec == other.namespec && start == other.start && pid == other.pid;
+  }
+};
+
 class RestartJournal {
  public:
   // InMemory() is a journal that keeps nothing on disk.
   static RestartJournal InMemory();
 
   // Open() loads `path` when it exists (a missing file is an empty journal)
-  // and writes there from now on. Errors: the file cannot be read, or a line
-  // is not a C-escaped namespec (the message names the path).
+  // and writes there from now on. Errors (the message names the path): the
+  // file cannot be read, is not a regular file (a FIFO is never opened for
+  // long), is larger than kMaxJournalBytes (kResourceExhausted), or has a
+  // line that is not an entry (kDataLoss).
   static absl::StatusOr<RestartJournal> Open(std::string path);
 
-  // Add() records `namespec` (once; adding it again changes nothing) and
+  // Add() records `entry` (replacing an entry of the same namespec) and
   // writes the file. The error names the path; the entry stays in memory.
-  ABSL_MUST_USE_RESULT absl::Status Add(absl::string_view namespec);
+  ABSL_MUST_USE_RESULT absl::Status Add(PendingRestart entry);
 
-  // Remove() forgets `namespec` (if present) and writes the file.
+  // Remove() forgets the entry of `namespec` (if any) and writes the file.
   ABSL_MUST_USE_RESULT absl::Status Remove(absl::string_view namespec);
 
-  // The recorded namespecs, oldest first.
-  const std::vector<std::string>& pending() const { return pending_; }
+  // The entries, oldest first.
+  const std::vector<PendingRestart>& pending() const { return pending_; }
   bool empty() const { return pending_.empty(); }
 
   // The file, or "" for an in-memory journal.
@@ -62,10 +82,11 @@ class RestartJournal {
 
  private:
   explicit RestartJournal(std::string path) : path_(std::move(path)) {}
+  void Put(PendingRestart entry);  // in memory only
   absl::Status Save() const;
 
   std::string path_;
-  std::vector<std::string> pending_;
+  std::vector<PendingRestart> pending_;
 };
 
 // DefaultStateDir() is where listeners keep their state unless told
@@ -91,7 +112,8 @@ std::string JoinStatePath(absl::string_view dir, absl::string_view file_name);
 // OpenListenerJournal() opens the journal of one listener instance (named as
 // in JournalFileName()) in `state_dir`, or in DefaultStateDir() when it is
 // empty, creating the directory. When that fails it returns an in-memory
-// journal and sets `*problem` to why (else clears it).
+// journal and sets `*problem` to why (else clears it). A file that cannot be
+// parsed is renamed to `<file>.bad` (and said so), and a new one begun.
 RestartJournal OpenListenerJournal(absl::string_view listener, const std::string& state_dir,
                                    absl::string_view server_url, absl::string_view group,
                                    absl::string_view process, std::string* problem);

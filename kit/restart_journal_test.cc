@@ -35,17 +35,20 @@ TEST(RestartJournalTest, AFreshFileIsEmptyAndEntriesSurviveAReopen) {
   absl::StatusOr<RestartJournal> journal = RestartJournal::Open(path);
   ASSERT_THAT(journal, IsOk());
   EXPECT_TRUE(journal->empty());
-  ASSERT_THAT(journal->Add("web"), IsOk());
-  ASSERT_THAT(journal->Add("grp:odd name\n"), IsOk());
-  ASSERT_THAT(journal->Add("web"), IsOk());  // once
-  EXPECT_THAT(svl::testing::ReadFile(path), IsOkAndHolds(std::string("web\ngrp:odd name\\n\n")));
+  ASSERT_THAT(journal->Add({"web", 1700000000, 41}), IsOk());
+  ASSERT_THAT(journal->Add({"grp:odd name\n", 1700000005, 42}), IsOk());
+  ASSERT_THAT(journal->Add({"web", 1700000010, 43}), IsOk());  // replaces the first
+  EXPECT_THAT(svl::testing::ReadFile(path),
+              IsOkAndHolds(std::string("1700000010 43 web\n1700000005 42 grp:odd name\\n\n")));
 
   absl::StatusOr<RestartJournal> reopened = RestartJournal::Open(path);
   ASSERT_THAT(reopened, IsOk());
-  EXPECT_THAT(reopened->pending(), ElementsAre("web", "grp:odd name\n"));
+  EXPECT_THAT(reopened->pending(),
+              ElementsAre(PendingRestart{"web", 1700000010, 43},
+                          PendingRestart{"grp:odd name\n", 1700000005, 42}));
   ASSERT_THAT(reopened->Remove("web"), IsOk());
   ASSERT_THAT(reopened->Remove("nothing"), IsOk());
-  EXPECT_THAT(reopened->pending(), ElementsAre("grp:odd name\n"));
+  EXPECT_THAT(reopened->pending(), ElementsAre(PendingRestart{"grp:odd name\n", 1700000005, 42}));
   ASSERT_THAT(reopened->Remove("grp:odd name\n"), IsOk());
   // An empty journal leaves no file behind.
   EXPECT_EQ(access(path.c_str(), F_OK), -1);
@@ -54,26 +57,42 @@ TEST(RestartJournalTest, AFreshFileIsEmptyAndEntriesSurviveAReopen) {
 
 TEST(RestartJournalTest, InMemoryWritesNothing) {
   RestartJournal journal = RestartJournal::InMemory();
-  ASSERT_THAT(journal.Add("web"), IsOk());
-  EXPECT_THAT(journal.pending(), ElementsAre("web"));
+  ASSERT_THAT(journal.Add({"web", 1, 2}), IsOk());
+  EXPECT_THAT(journal.pending(), ElementsAre(PendingRestart{"web", 1, 2}));
   EXPECT_EQ(journal.path(), "");
 }
 
 TEST(RestartJournalTest, BadLineIsDataLossNamingThePath) {
   const std::string path = TestDir() + "/bad.restarts";
-  ASSERT_THAT(svl::testing::WriteFile(path, "web\n\\q\n"), IsOk());
+  ASSERT_THAT(svl::testing::WriteFile(path, "1 2 web\n1 2 \\q\n"), IsOk());
   EXPECT_THAT(RestartJournal::Open(path),
               StatusIs(absl::StatusCode::kDataLoss,
-                       HasSubstr(absl::StrCat("restart journal ", path, ": bad line '\\\\q'"))));
+                       absl::StrCat("restart journal ", path, ": bad line '1 2 \\\\q'")));
+  ASSERT_THAT(svl::testing::WriteFile(path, "web\n"), IsOk());  // no start and pid
+  EXPECT_THAT(RestartJournal::Open(path), StatusIs(absl::StatusCode::kDataLoss));
+}
+
+TEST(RestartJournalTest, OnlyARegularFileOfBoundedSizeIsRead) {
+  const std::string dir = TestDir();
+  const std::string fifo = dir + "/fifo.restarts";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  // No writer ever comes: Open() must not wait for one.
+  EXPECT_THAT(RestartJournal::Open(fifo), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                   fifo + " is not a regular file"));
+  const std::string big = dir + "/big.restarts";
+  ASSERT_THAT(svl::testing::WriteFile(big, std::string(kMaxJournalBytes + 1, '1')), IsOk());
+  EXPECT_THAT(RestartJournal::Open(big),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       absl::StrCat(big, " is larger than 65536 bytes")));
 }
 
 TEST(RestartJournalTest, UnwritableDirectoryKeepsTheEntryInMemory) {
   const std::string path = "/nonexistent-svlisten-dir/j.restarts";
   absl::StatusOr<RestartJournal> journal = RestartJournal::Open(path);
   ASSERT_THAT(journal, IsOk());
-  EXPECT_THAT(journal->Add("web"),
+  EXPECT_THAT(journal->Add({"web", 1, 2}),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("cannot create " + path + ".tmp")));
-  EXPECT_THAT(journal->pending(), ElementsAre("web"));
+  EXPECT_THAT(journal->pending(), ElementsAre(PendingRestart{"web", 1, 2}));
 }
 
 TEST(EnsureStateDirTest, CreatesAPrivateDirectoryAndRefusesUnsafeOnes) {
@@ -89,6 +108,9 @@ TEST(EnsureStateDirTest, CreatesAPrivateDirectoryAndRefusesUnsafeOnes) {
   ASSERT_EQ(symlink(dir.c_str(), link.c_str()), 0);
   EXPECT_THAT(EnsureStateDir(link), StatusIs(absl::StatusCode::kFailedPrecondition,
                                              HasSubstr("is not a directory (or is a symbolic link)")));
+  // A trailing slash does not make lstat() follow the link.
+  EXPECT_THAT(EnsureStateDir(link + "/"), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                   HasSubstr("is not a directory (or is a symbolic link)")));
   const std::string open_dir = base + "/open";
   ASSERT_EQ(mkdir(open_dir.c_str(), 0700), 0);
   ASSERT_EQ(chmod(open_dir.c_str(), 0777), 0);
@@ -113,13 +135,23 @@ TEST(OpenListenerJournalTest, OpensInTheStateDirOrSaysWhyNot) {
   RestartJournal journal = OpenListenerJournal("httpok", dir, "unix:///s.sock", "g", "p", &problem);
   EXPECT_EQ(problem, "");
   EXPECT_EQ(journal.path(), JoinStatePath(dir, JournalFileName("httpok", "unix:///s.sock", "g", "p")));
-  ASSERT_THAT(journal.Add("web"), IsOk());
+  ASSERT_THAT(journal.Add({"web", 1, 2}), IsOk());
   EXPECT_THAT(OpenListenerJournal("httpok", dir, "unix:///s.sock", "g", "p", &problem).pending(),
-              ElementsAre("web"));
+              ElementsAre(PendingRestart{"web", 1, 2}));
+
+  // A file that cannot be read as a journal is moved aside; a new one begins.
+  ASSERT_THAT(svl::testing::WriteFile(journal.path(), "garbage\n"), IsOk());
+  journal = OpenListenerJournal("httpok", dir, "unix:///s.sock", "g", "p", &problem);
+  EXPECT_EQ(problem, absl::StrCat("restart journal ", journal.path(), ": bad line 'garbage'; moved to ",
+                                  journal.path(), ".bad"));
+  EXPECT_TRUE(journal.empty());
+  EXPECT_THAT(svl::testing::ReadFile(journal.path() + ".bad"), IsOkAndHolds(std::string("garbage\n")));
 
   journal = OpenListenerJournal("httpok", "/proc/no-such-dir", "u", "g", "p", &problem);
   EXPECT_EQ(journal.path(), "");
-  EXPECT_THAT(problem, HasSubstr("cannot create state directory /proc/no-such-dir"));
+  EXPECT_THAT(problem, ::testing::StartsWith("cannot create state directory /proc/no-such-dir"));
+  EXPECT_THAT(problem, ::testing::EndsWith(
+                           ": restarts cut short by a restart of httpok will not be finished"));
 }
 
 TEST(DefaultStateDirTest, EnvironmentWins) {

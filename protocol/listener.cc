@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
@@ -30,7 +31,10 @@ absl::Status WriteAll(int fd, absl::string_view bytes) {
       if (errno == EPIPE) {
         // Its own code: the reader is gone (supervisord closed our stdout),
         // which a listener reports differently from a failing descriptor.
-        return absl::UnavailableError(absl::StrCat("write(2) to fd ", fd, ": Broken pipe"));
+        absl::Status closed =
+            absl::UnavailableError(absl::StrCat("write(2) to fd ", fd, ": Broken pipe"));
+        closed.SetPayload(kClosedOutputPayload, absl::Cord("EPIPE"));
+        return closed;
       }
       return absl::ErrnoToStatus(errno, absl::StrCat("write(2) to fd ", fd));
     }
@@ -40,6 +44,10 @@ absl::Status WriteAll(int fd, absl::string_view bytes) {
 }
 
 }  // namespace
+
+bool IsClosedOutput(const absl::Status& status) {
+  return status.GetPayload(kClosedOutputPayload).has_value();
+}
 
 std::string FormatResult(absl::string_view result) {
   return absl::StrCat("RESULT ", result.size(), "\n", result);

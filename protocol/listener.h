@@ -39,6 +39,15 @@ inline constexpr absl::string_view kReadyToken = "READY\n";
 inline constexpr char kResultOk[] = "OK";
 inline constexpr char kResultFail[] = "FAIL";
 
+// The payload type URL that marks Run()'s status when out_fd's reader is
+// gone (EPIPE).
+inline constexpr absl::string_view kClosedOutputPayload = "svl.protocol/closed-output";
+
+// IsClosedOutput() is true for the status Run() returns when the reader of
+// out_fd closed it (supervisord went away), and for no other status (other
+// errors, EAGAIN included, may share its code).
+bool IsClosedOutput(const absl::Status& status);
+
 // FormatResult() gives `RESULT <n>\n<result>`, e.g. "RESULT 2\nOK".
 std::string FormatResult(absl::string_view result);
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -261,9 +262,23 @@ TEST(ListenerTest, ClosedReaderIsUnavailableWhenSigpipeIsIgnored) {
   Pipe out;
   out.CloseRead();
   Listener listener(in.read_fd, out.write_fd);
-  EXPECT_THAT(listener.Run([](const Event&) { return kResultOk; }),
+  const absl::Status status = listener.Run([](const Event&) { return kResultOk; });
+  EXPECT_THAT(status,
               StatusIs(absl::StatusCode::kUnavailable,
                        ::testing::Eq(absl::StrCat("write(2) to fd ", out.write_fd, ": Broken pipe"))));
+  EXPECT_TRUE(IsClosedOutput(status));
+}
+
+// EAGAIN has EPIPE's code (kUnavailable) but is not a closed output.
+TEST(ListenerTest, NonBlockingEmptyInputIsNotAClosedOutput) {
+  Pipe in;
+  Pipe out;
+  ASSERT_EQ(fcntl(in.read_fd, F_SETFL, fcntl(in.read_fd, F_GETFL) | O_NONBLOCK), 0);
+  Listener listener(in.read_fd, out.write_fd);
+  const absl::Status status = listener.Run([](const Event&) { return kResultOk; });
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_FALSE(IsClosedOutput(status));
+  EXPECT_FALSE(IsClosedOutput(absl::UnavailableError("write(2) to fd 1: Broken pipe")));
 }
 
 void IgnoreSignal(int) {}

@@ -122,5 +122,10 @@ absl::Status InstallTerminationHandler(absl::string_view program_name) {
   return absl::OkStatus();
 }
 
+int KillRunningChildren() {
+  pid_t killed[kMaxChildren];
+  return KillRegisteredChildren(killed, kMaxChildren);
+}
+
 }  // namespace subprocess
 }  // namespace svl

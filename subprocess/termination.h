@@ -42,6 +42,12 @@ namespace subprocess {
 // errno status when sigaction() fails.
 absl::Status InstallTerminationHandler(absl::string_view program_name);
 
+// KillRunningChildren() sends SIGKILL to the process group of every child
+// Run() has started and not yet reaped (as the handler does, without
+// exiting): their Run() calls then return. Returns how many were killed.
+// For a listener's bounded shutdown.
+int KillRunningChildren();
+
 // FormatStopLine() writes the handler's line, e.g.
 // "httpok: stopping on SIGTERM (killed 2 child process groups)\n", into
 // `buffer` (NUL-terminated, cut to `size`) and returns its length. `prefix`

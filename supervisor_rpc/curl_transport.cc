@@ -208,10 +208,13 @@ struct CurlTransport::Impl {
       handle.reset();  // drop the connection; the next call reconnects
       if (code == CURLE_COULDNT_CONNECT && !endpoint.socket_path.empty()) {
         // libcurl names "localhost port 80" here; the socket is what failed.
-        return absl::UnavailableError(absl::StrCat(
-            what, ": cannot connect to unix socket ", endpoint.socket_path, ": ",
-            os_errno != 0 ? strerror(static_cast<int>(os_errno)) : "connection failed",
-            " (curl error ", static_cast<int>(code), ")"));
+        char buffer[256];
+        const char* reason = os_errno != 0
+                                 ? strerror_r(static_cast<int>(os_errno), buffer, sizeof buffer)
+                                 : "connection failed";
+        return absl::UnavailableError(absl::StrCat(what, ": cannot connect to unix socket ",
+                                                   endpoint.socket_path, ": ", reason,
+                                                   " (curl error ", static_cast<int>(code), ")"));
       }
       if (response_too_large) {
         return absl::ResourceExhaustedError(absl::StrCat(
