@@ -96,12 +96,15 @@ absl::StatusOr<std::string> RunCapture(const std::vector<std::string>& args) {
 // and no outgoing connection ever gets it, so only a fixed-port server can
 // hold it (then Start() tries another).
 int RandomPortBelowEphemeralRange() {
-  int first_ephemeral = 32768;
+  constexpr int kLowestPort = 10000;     // clear of well-known service ports
+  constexpr int kLinuxDefault = 32768;  // the range's default start
+  int first_ephemeral = kLinuxDefault;
   std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
   range >> first_ephemeral;
-  if (first_ephemeral <= 11000) first_ephemeral = 32768;
-  static std::mt19937 random(std::random_device{}());
-  return std::uniform_int_distribution<int>(10000, first_ephemeral - 1)(random);
+  // A range starting that low leaves too few ports below it.
+  if (first_ephemeral < kLowestPort + 1000) first_ephemeral = kLinuxDefault;
+  static std::mt19937 random(std::random_device{}());  // Start() runs on one thread
+  return std::uniform_int_distribution<int>(kLowestPort, first_ephemeral - 1)(random);
 }
 
 }  // namespace
