@@ -22,6 +22,7 @@
 #include "supervisor_rpc/fault.h"
 #include "supervisor_rpc/process_info.h"
 #include "supervisor_rpc/supervisor_client.h"
+#include "tests/testing/processes.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
 #include "tests/testing/wait_for.h"
@@ -39,6 +40,7 @@ using ::svl::supervisor_rpc::ProcessState;
 using ::svl::supervisor_rpc::ServerConfig;
 using ::svl::supervisor_rpc::SupervisorClient;
 using ::svl::testing::IsOk;
+using ::svl::testing::ProcessName;
 using ::svl::testing::kWaitTimeout;
 using ::svl::testing::StatusIs;
 using ::svl::testing::Supervisord;
@@ -445,18 +447,33 @@ TEST_F(RestarterTest, WatchBoundLeavesTheStartPendingAndFinishRestartTakesItUp) 
   ExpectFault(result.waited, FaultCode::kBadName, "BAD_NAME: nope");
 }
 
+// Starts `name` (startsecs=0: RUNNING as soon as it is spawned) and waits
+// until it has exec'd /bin/sleep: a SIGTERM that came before the exec would
+// reach supervisord's forked child, which does not die of it.
+absl::StatusOr<ProcessInfo> StartSleeper(SupervisorClient& client, const std::string& name) {
+  if (absl::Status started = client.StartProcess(name, true); !started.ok()) return started;
+  absl::StatusOr<ProcessInfo> info = client.GetProcessInfo(name);
+  if (!info.ok()) return info;
+  const pid_t pid = static_cast<pid_t>(info->pid);
+  if (absl::Status execd = WaitFor([pid] { return ProcessName(pid) == "sleep"; }, kWaitTimeout,
+                                   "/bin/sleep exec'd");
+      !execd.ok()) {
+    return execd;
+  }
+  return info;
+}
+
 TEST_F(RestarterTest, FinishRestartLeavesAProgramStartedAndStoppedSinceAlone) {
   // A restart's stop, then the operator started the program again and
   // stopped it: the stopped program is the operator's choice now.
-  ASSERT_THAT(client_->StartProcess("stopped", true), IsOk());
-  absl::StatusOr<ProcessInfo> ours = client_->GetProcessInfo("stopped");
+  absl::StatusOr<ProcessInfo> ours = StartSleeper(*client_, "stopped");
   ASSERT_THAT(ours, IsOk());
   ASSERT_THAT(client_->StopProcess("stopped", true), IsOk());
   // supervisord's `start` counts whole seconds: let one pass.
   ASSERT_THAT(WaitFor([&] { return absl::ToUnixSeconds(absl::Now()) > ours->start; },
                       kWaitTimeout, "the next second"),
               IsOk());
-  ASSERT_THAT(client_->StartProcess("stopped", true), IsOk());
+  ASSERT_THAT(StartSleeper(*client_, "stopped"), IsOk());
   ASSERT_THAT(client_->StopProcess("stopped", true), IsOk());
   RestartResult result = FinishRestart(*client_, "stopped", ours->start, FastOptions());
   EXPECT_TRUE(result.started_since);

@@ -42,8 +42,11 @@ constexpr char kTick[] = "eventname:TICK_5 len:0\n";
 // A program that ignores SIGTERM. Its stopwaitsecs is an hour: it stays
 // STOPPING until the test kills it, as supervisord's SIGKILL would after
 // stopwaitsecs; no scheduling delay can end a stop early.
-constexpr char kIgnoresTermPy[] = R"py(import signal, time
+constexpr char kIgnoresTermPy[] = R"py(import os, signal, sys, time
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
+ready = os.path.join(sys.argv[1], 'ready.%d' % os.getpid())
+open(ready + '.tmp', 'w').close()
+os.rename(ready + '.tmp', ready)
 while True:
     time.sleep(3600)
 )py";
@@ -70,8 +73,14 @@ class WatchdogTest : public ::testing::Test {
   }
 
   std::string SlowWebProgram() const {
-    return absl::StrCat("[program:web]\ncommand=/usr/bin/python3 ", dir_,
-                        "/ignores_term.py\nstartsecs=0\nstopwaitsecs=3600\n");
+    return absl::StrCat("[program:web]\ncommand=/usr/bin/python3 ", dir_, "/ignores_term.py ",
+                        dir_, "\nstartsecs=0\nstopwaitsecs=3600\n");
+  }
+
+  // Waits until web (pid `pid`) ignores SIGTERM: a SIGTERM before that
+  // would end it at once.
+  void WaitForWebReady(int pid) {
+    ASSERT_THAT(WaitForFile(absl::StrCat(dir_, "/ready.", pid), kWaitTimeout).status(), IsOk());
   }
 
   // Ends web's stop (pid `pid`) as supervisord's SIGKILL would.
@@ -124,6 +133,7 @@ TEST_F(WatchdogTest, FixedAStopSlowerThanTheRpcDeadlineEndsWithTheProgramRunning
   StartAll(SlowWebProgram());
   ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
+  WaitForWebReady(before);
   std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
@@ -157,6 +167,7 @@ TEST_F(WatchdogTest, FixedRestartTimeoutShorterThanTheStopEndsWithTheProgramRunn
   StartAll(SlowWebProgram());
   ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
+  WaitForWebReady(before);
   std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web", "--restart-timeout", "1"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
@@ -184,6 +195,7 @@ TEST_F(WatchdogTest, FixedARestartCutShortByTheListenerIsFinishedByTheNextOne) {
   StartAll(SlowWebProgram());
   ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
+  WaitForWebReady(before);
   std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
@@ -219,7 +231,7 @@ TEST_F(WatchdogTest, FixedARestartCutShortByTheListenerIsFinishedByTheNextOne) {
 // A sendmail that never returns: every TICK is still checked (and acted on)
 // while the first mail hangs, which it does until its 30 s deadline.
 TEST_F(WatchdogTest, FixedAHangingSendmailDoesNotStopTheChecks) {
-  StartAll("[program:app]\ncommand=/bin/sleep 3600\nstartsecs=0\n");
+  StartAll("[program:app]\ncommand=/bin/sleep 3600\nstartsecs=1\n");
   ASSERT_TRUE(sv_->WaitForLog("success: app entered RUNNING state", kWaitTimeout).ok());
   const std::string script = dir_ + "/hanging-sendmail";
   ASSERT_TRUE(WriteFile(script, absl::StrCat("#!/bin/sh\necho $$ >> ", dir_,
@@ -271,7 +283,7 @@ TEST_F(WatchdogTest, FixedAnyInAListenerPoolNeverRestartsTheSiblings) {
   absl::StatusOr<std::string> dir = MakeTestDir("pool");
   ASSERT_TRUE(dir.ok());
   const std::string config = absl::StrCat(
-      "[program:web]\ncommand=/bin/sleep 3600\nstartsecs=0\n"
+      "[program:web]\ncommand=/bin/sleep 3600\nstartsecs=1\n"
       "[eventlistener:httpok]\ncommand=",
       HttpOkBinary(), " --state-dir ", *dir, " -a -t 2 ", (*web)->Url("/h"),
       "\nevents=TICK_5\nnumprocs=2\nprocess_name=httpok_%(process_num)d\n"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -23,6 +24,12 @@ std::vector<std::string> ProcStatFields(pid_t pid) {
   const size_t paren = stat->rfind(')');
   if (paren == std::string::npos || paren + 2 > stat->size()) return {};
   return absl::StrSplit(absl::string_view(*stat).substr(paren + 2), ' ');
+}
+
+std::string ProcessName(pid_t pid) {
+  absl::StatusOr<std::string> comm = ReadFile(absl::StrCat("/proc/", pid, "/comm"));
+  if (!comm.ok()) return "";
+  return std::string(absl::StripTrailingAsciiWhitespace(*comm));
 }
 
 pid_t ProcessGroupOf(pid_t pid) {

@@ -23,6 +23,10 @@ namespace testing {
 // state, ppid, pgrp, ... Empty when the process is gone.
 std::vector<std::string> ProcStatFields(pid_t pid);
 
+// ProcessName() is the command name of `pid` (/proc/<pid>/comm without its
+// newline: "sleep" once a child has exec'd /bin/sleep), "" when it is gone.
+std::string ProcessName(pid_t pid);
+
 // ProcessGroupOf() is the process group of `pid` (0 when it is gone).
 pid_t ProcessGroupOf(pid_t pid);
 

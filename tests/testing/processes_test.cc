@@ -15,6 +15,7 @@ namespace {
 
 TEST(ProcessesTest, SeesItselfAndAZombieChild) {
   EXPECT_EQ(ProcessGroupOf(getpid()), getpgrp());
+  EXPECT_EQ(ProcessName(getpid()), "processes_test");
   EXPECT_FALSE(IsGoneOrZombie(getpid()));
   const pid_t child = fork();
   ASSERT_GE(child, 0);
@@ -36,6 +37,7 @@ TEST(ProcessesTest, SeesItselfAndAZombieChild) {
   EXPECT_TRUE(IsGoneOrZombie(child));
   EXPECT_TRUE(ProcStatFields(child).empty());
   EXPECT_EQ(ProcessGroupOf(child), 0);
+  EXPECT_EQ(ProcessName(child), "");
 }
 
 TEST(ProcessesTest, SigpipeBlockedIsSeen) {
