@@ -570,6 +570,11 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
   const RestartResult result = RestartProcess(*deps_.client, namespec, restart);
   ReportRestart(namespec, result, messages);
   if (!result.pending) JournalRemove(namespec);
+  RecordOurRestart(namespec, result);
+  return true;
+}
+
+void HttpOk::RecordOurRestart(const std::string& namespec, const RestartResult& result) {
   std::int64_t start_after = 0;
   std::int64_t pid_after = 0;
   if (result.start_attempted && result.start.ok()) {
@@ -586,7 +591,6 @@ bool HttpOk::Restart(const ProcessInfo& process, std::vector<std::string>* messa
     }
   }
   policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
-  return true;
 }
 
 void HttpOk::ReportRestart(const std::string& namespec, const RestartResult& result,
@@ -673,14 +677,7 @@ bool HttpOk::FinishPendingRestarts() {
     WriteLine(absl::StrCat("Finishing the restart of ", namespec, ", which was left stopped"),
               &messages);
     ReportRestart(namespec, result, &messages);
-    std::int64_t start_after = 0;
-    std::int64_t pid_after = 0;
-    if (result.start.ok() && result.last_info.has_value() &&
-        result.last_info->state == ProcessState::kRunning) {
-      start_after = result.last_info->start;
-      pid_after = result.last_info->pid;
-    }
-    policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
+    RecordOurRestart(namespec, result);
     QueueMail(absl::StrCat(prefix_, shown_url_, ": finished the restart of ", namespec),
               absl::StrJoin(messages, "\n"), "", 0);
   }

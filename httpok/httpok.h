@@ -191,6 +191,10 @@ class HttpOk {
   // where upstream has them.
   void ReportRestart(const std::string& namespec, const RestartResult& result,
                      std::vector<std::string>* messages);
+  // RecordOurRestart() tells the policy the start and pid a restart of ours
+  // left (asking supervisord once when the result has none and
+  // --max-restarts needs them).
+  void RecordOurRestart(const std::string& namespec, const RestartResult& result);
   // FinishPendingRestarts() takes up the restarts the journal holds; true
   // when it started a process.
   bool FinishPendingRestarts();
