@@ -412,12 +412,6 @@ TEST_F(HttpOkTest, FixedAHangingMailDoesNotStopTheChecks) {
   EXPECT_EQ(std::vector<std::string>(absl::StrSplit(err, "Mailed:\n\n")).size(), 4u) << err;
 }
 
-TEST(FoldToOneLineTest, Folds) {
-  EXPECT_EQ(FoldToOneLine("error contacting http://x/:\n\n timed out"),
-            "error contacting http://x/: timed out");
-  EXPECT_EQ(FoldToOneLine("a\nb\n"), "a b");
-  EXPECT_EQ(FoldToOneLine(""), "");
-}
 
 }  // namespace
 }  // namespace httpok
@@ -426,17 +420,6 @@ TEST(FoldToOneLineTest, Folds) {
 namespace svl {
 namespace httpok {
 namespace {
-
-TEST(ParseTickWhenTest, ReadsWhenFromTheTickPayload) {
-  std::int64_t when = 0;
-  EXPECT_TRUE(ParseTickWhen("when:1732540000", &when));
-  EXPECT_EQ(when, 1732540000);
-  EXPECT_TRUE(ParseTickWhen("x:1 when:7\n", &when));
-  EXPECT_EQ(when, 7);
-  for (const char* payload : {"", "when:", "when:abc", "now:5", "when :5"}) {
-    EXPECT_FALSE(ParseTickWhen(payload, &when)) << payload;
-  }
-}
 
 TEST(ProbeOptionsForTest, CarriesEveryHttpOption) {
   HttpOkOptions options;

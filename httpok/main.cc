@@ -9,7 +9,6 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -19,8 +18,9 @@
 #include "httpok/httpok.h"
 #include "httpok/options.h"
 #include "kit/restart_journal.h"
-#include "mailer/sendmail_mailer.h"
-#include "mailer/smtp_mailer.h"
+#include "kit/listener_output.h"
+#include "kit/notifier.h"
+#include "kit/process_selection.h"
 #include "protocol/listener.h"
 #include "subprocess/termination.h"
 #include "supervisor_rpc/curl_transport.h"
@@ -34,32 +34,9 @@ constexpr int kUsageExit = 255;  // upstream's exit code for usage errors
 // How long mails still waiting at exit may take before they are given up.
 constexpr absl::Duration kMailGraceAtExit = absl::Seconds(10);
 int Fail(absl::string_view message, bool with_usage, int code) {
-  httpok::FdWriter(STDERR_FILENO)(absl::StrCat("httpok: ", message, "\n",
-                                               with_usage ? httpok::HttpOkUsage() : ""));
+  svl::kit::FdWriter(STDERR_FILENO)(
+      absl::StrCat("httpok: ", message, "\n", with_usage ? httpok::HttpOkUsage() : ""));
   return code;
-}
-// The mail transport: SMTP with --smtp, else the -s command.
-absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> MakeMailer(
-    const httpok::HttpOkOptions& options) {
-  if (options.smtp.empty()) {
-    return std::make_unique<svl::mailer::SendmailMailer>(options.sendmail, absl::Seconds(30));
-  }
-  svl::mailer::SmtpConfig config;
-  config.url = options.smtp;
-  config.from = options.mail_from;
-  config.username = options.smtp_user;
-  config.password = options.smtp_password;
-  absl::StatusOr<std::unique_ptr<svl::mailer::SmtpMailer>> smtp =
-      svl::mailer::SmtpMailer::Create(config);
-  if (!smtp.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("option --smtp: ", httpok::RedactUrl(smtp.status().message())));
-  }
-  return std::unique_ptr<svl::mailer::Mailer>(*std::move(smtp));
-}
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : "";
 }
 }  // namespace
 
@@ -72,13 +49,13 @@ int main(int argc, char* argv[]) {
   absl::StatusOr<httpok::HttpOkOptions> options = httpok::ParseHttpOkOptions(argc, argv);
   if (!options.ok()) return Fail(options.status().message(), true, kUsageExit);
   if (options->help || options->version) {
-    httpok::FdWriter(STDOUT_FILENO)(options->help ? std::string(httpok::HttpOkUsage())
+    svl::kit::FdWriter(STDOUT_FILENO)(options->help ? std::string(httpok::HttpOkUsage())
                                                   : absl::StrCat(httpok::kHttpOkVersion, "\n"));
     return 0;
   }
   absl::StatusOr<rpc::ServerConfig> server = rpc::ServerConfigFromEnvironment();
   if (absl::IsNotFound(server.status())) {
-    httpok::FdWriter(STDERR_FILENO)("httpok must be run as a supervisor event listener\n");
+    svl::kit::FdWriter(STDERR_FILENO)("httpok must be run as a supervisor event listener\n");
     return 0;
   }
   if (!server.ok()) return Fail(server.status().message(), false, 1);
@@ -87,10 +64,12 @@ int main(int argc, char* argv[]) {
   absl::StatusOr<std::unique_ptr<httpok::CurlProbe>> probe =
       httpok::CurlProbe::Create(httpok::ProbeOptionsFor(*options));
   if (!probe.ok()) return Fail(probe.status().message(), true, kUsageExit);
-  options->self_group = Env("SUPERVISOR_GROUP_NAME");
-  options->self_name = Env("SUPERVISOR_PROCESS_NAME");
+  const svl::kit::SelfProcess self = svl::kit::SelfFromEnvironment();
+  options->self_group = self.group;
+  options->self_name = self.name;
 
-  absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer = MakeMailer(*options);
+  absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer =
+      svl::kit::MakeMailer(httpok::MailSettingsFor(*options));
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
 
   std::string journal_problem;
@@ -98,12 +77,12 @@ int main(int argc, char* argv[]) {
       svl::kit::OpenListenerJournal("httpok", options->state_dir, server->url,
                                     options->self_group, options->self_name, &journal_problem);
   if (!journal_problem.empty()) {
-    httpok::FdWriter(STDERR_FILENO)(absl::StrCat("httpok: ", journal_problem, "\n"));
+    svl::kit::FdWriter(STDERR_FILENO)(absl::StrCat("httpok: ", journal_problem, "\n"));
   }
 
   rpc::SupervisorClient client(**transport);  // used by the handler's worker thread only
   httpok::HttpOk handler(*std::move(options),
-                         {&client, probe->get(), mailer->get(), httpok::FdWriter(STDERR_FILENO),
+                         {&client, probe->get(), mailer->get(), svl::kit::FdWriter(STDERR_FILENO),
                           &journal});
   svl::protocol::Listener listener(STDIN_FILENO, STDOUT_FILENO);
   absl::Status status = listener.Run(

@@ -15,7 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "httpok/gcore.h"
+#include "kit/gcore.h"
 #include "httpok/http_probe.h"
 #include "httpok/status_spec.h"
 
@@ -299,7 +299,7 @@ class ValueParser {
 
 // Checks that need several options (after every option was seen).
 std::string CrossCheck(const HttpOkOptions& options) {
-  if (absl::Status policy = ValidatePolicyOptions(options.policy); !policy.ok()) {
+  if (absl::Status policy = kit::ValidatePolicyOptions(options.policy); !policy.ok()) {
     return std::string(policy.message());
   }
   if (options.policy.restart_window > absl::ZeroDuration() && options.policy.max_restarts == 0) {
@@ -533,7 +533,7 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
   options.codes = *std::move(codes);
 
   if (!options.gcore.empty()) {
-    absl::StatusOr<std::vector<std::string>> words = SplitShellWords(options.gcore);
+    absl::StatusOr<std::vector<std::string>> words = kit::SplitShellWords(options.gcore);
     if (!words.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("option -g: '", options.gcore, "': ", words.status().message()));

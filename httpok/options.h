@@ -51,7 +51,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "httpok/event_log.h"
-#include "httpok/restart_policy.h"
+#include "kit/restart_policy.h"
 #include "httpok/status_spec.h"
 
 namespace svl {
@@ -86,7 +86,7 @@ struct HttpOkOptions {
   absl::Duration retry_interval = absl::Seconds(10);  // --retry-interval, >= 0
 
   // Issue 7. Every default keeps upstream's behaviour.
-  PolicyOptions policy;        // --failures --successes --grace --max-restarts --restart-window
+  kit::PolicyOptions policy;        // --failures --successes --grace --max-restarts --restart-window
   // --restart-timeout: > 0 restarts with wait=false + polling (restarter.h),
   // each phase under this deadline; 0 (default): upstream's wait=true calls.
   absl::Duration restart_timeout = absl::ZeroDuration();

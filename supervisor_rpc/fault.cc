@@ -79,5 +79,10 @@ absl::optional<Fault> FaultFromStatus(const absl::Status& status) {
   return fault;
 }
 
+bool IsFault(const absl::Status& status, int code) {
+  absl::optional<Fault> fault = FaultFromStatus(status);
+  return fault.has_value() && fault->code == code;
+}
+
 }  // namespace supervisor_rpc
 }  // namespace svl

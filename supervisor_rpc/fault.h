@@ -66,6 +66,9 @@ absl::Status FaultToStatus(const Fault& fault);
 // or nullopt for any other Status (transport errors, OK).
 absl::optional<Fault> FaultFromStatus(const absl::Status& status);
 
+// IsFault() is true when `status` carries the fault `code` (FaultCode::*).
+bool IsFault(const absl::Status& status, int code);
+
 }  // namespace supervisor_rpc
 }  // namespace svl
 

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "supervisor_rpc/process_control.h"
 #include "supervisor_rpc/process_info.h"
 #include "supervisor_rpc/transport.h"
 #include "supervisor_rpc/xmlrpc_value.h"
@@ -27,7 +28,7 @@
 namespace svl {
 namespace supervisor_rpc {
 
-class SupervisorClient {
+class SupervisorClient : public ProcessControl {
  public:
   // `transport` must outlive the client.
   explicit SupervisorClient(Transport& transport);
@@ -37,14 +38,14 @@ class SupervisorClient {
   absl::StatusOr<XmlRpcValue> Call(absl::string_view method,
                                    const std::vector<XmlRpcValue>& params);
 
-  absl::StatusOr<std::vector<ProcessInfo>> GetAllProcessInfo();
-  absl::StatusOr<ProcessInfo> GetProcessInfo(absl::string_view namespec);
+  absl::StatusOr<std::vector<ProcessInfo>> GetAllProcessInfo() override;
+  absl::StatusOr<ProcessInfo> GetProcessInfo(absl::string_view namespec) override;
 
   // Single-process operations: OkStatus when supervisord returned true. A
   // group namespec (`g:*`, `g:`) makes supervisord answer with the group
   // array instead: kInvalidArgument; use the *ProcessGroup calls for groups.
-  ABSL_MUST_USE_RESULT absl::Status StartProcess(absl::string_view namespec, bool wait);
-  ABSL_MUST_USE_RESULT absl::Status StopProcess(absl::string_view namespec, bool wait);
+  ABSL_MUST_USE_RESULT absl::Status StartProcess(absl::string_view namespec, bool wait) override;
+  ABSL_MUST_USE_RESULT absl::Status StopProcess(absl::string_view namespec, bool wait) override;
   // `signal` as supervisord takes it: "HUP", "SIGUSR1" or "1".
   ABSL_MUST_USE_RESULT absl::Status SignalProcess(absl::string_view namespec,
                                                   absl::string_view signal);

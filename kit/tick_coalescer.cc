@@ -1,4 +1,4 @@
-#include "httpok/tick_coalescer.h"
+#include "kit/tick_coalescer.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -14,7 +14,7 @@
 #include "absl/time/time.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 
 absl::StatusOr<absl::Duration> TickPeriod(absl::string_view eventname) {
   absl::string_view digits = eventname;
@@ -60,5 +60,5 @@ TickVerdict TickCoalescer::OnTick(absl::string_view eventname, std::int64_t when
   return TickVerdict::kCheck;
 }
 
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

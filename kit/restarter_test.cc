@@ -1,6 +1,7 @@
-// RestartWorker on its own, and the restarts against a real supervisord.
+// Restarts against a real supervisord.
 
-#include "httpok/restarter.h"
+#include "kit/restarter.h"
+#include "kit/background_worker.h"
 
 
 #include <signal.h>
@@ -28,7 +29,7 @@
 #include "tests/testing/wait_for.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 using ::svl::supervisor_rpc::CurlTransport;
@@ -47,80 +48,6 @@ using ::svl::testing::Supervisord;
 using ::svl::testing::WaitFor;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
-
-// ---------------------------------------------------------------- RestartWorker
-
-TEST(RestartWorkerTest, OneJobAtATime) {
-  RestartWorker worker;
-  EXPECT_FALSE(worker.busy());
-  absl::Notification started, release;
-  std::atomic<int> runs{0};
-  ASSERT_TRUE(worker.TrySubmit([&] {
-    started.Notify();
-    release.WaitForNotification();
-    ++runs;
-  }));
-  started.WaitForNotification();
-  EXPECT_TRUE(worker.busy());
-  EXPECT_FALSE(worker.TrySubmit([&] { runs += 100; }));  // in progress: not started twice
-  release.Notify();
-  worker.Drain();
-  EXPECT_FALSE(worker.busy());
-  EXPECT_EQ(runs, 1);
-  ASSERT_TRUE(worker.TrySubmit([&] { ++runs; }));
-  worker.Drain();
-  EXPECT_EQ(runs, 2);
-}
-
-TEST(RestartWorkerTest, BusyFromSubmitUntilTheJobReturned) {
-  RestartWorker worker;
-  absl::Notification release;
-  ASSERT_TRUE(worker.TrySubmit([&] { release.WaitForNotification(); }));
-  // Even before the thread picked the job up.
-  EXPECT_TRUE(worker.busy());
-  EXPECT_FALSE(worker.TrySubmit([] {}));
-  release.Notify();
-  worker.Drain();
-  EXPECT_FALSE(worker.busy());
-}
-
-TEST(RestartWorkerTest, RunsOnAnotherThread) {
-  RestartWorker worker;
-  std::thread::id job_thread;
-  ASSERT_TRUE(worker.TrySubmit([&] { job_thread = std::this_thread::get_id(); }));
-  worker.Drain();
-  EXPECT_NE(job_thread, std::thread::id());
-  EXPECT_NE(job_thread, std::this_thread::get_id());
-}
-
-TEST(RestartWorkerTest, EmptyJobIsRefused) {
-  RestartWorker worker;
-  EXPECT_FALSE(worker.TrySubmit(std::function<void()>()));
-  EXPECT_FALSE(worker.busy());
-  worker.Drain();  // returns at once
-}
-
-TEST(RestartWorkerTest, DestructorWaitsForTheRunningJob) {
-  std::atomic<bool> finished{false};
-  absl::Notification started;
-  {
-    RestartWorker worker;
-    ASSERT_TRUE(worker.TrySubmit([&] {
-      started.Notify();
-      absl::SleepFor(absl::Milliseconds(200));
-      finished = true;
-    }));
-    started.WaitForNotification();
-  }
-  EXPECT_TRUE(finished);
-}
-
-TEST(RestartWorkerTest, DrainWithoutJobs) {
-  RestartWorker worker;
-  worker.Drain();
-  worker.Drain();
-  EXPECT_FALSE(worker.busy());
-}
 
 // ------------------------------------------------------- against supervisord
 
@@ -289,7 +216,7 @@ TEST_F(RestarterTest, StoppedWhileStartingIsAbnormalTermination) {
   std::unique_ptr<CurlTransport> worker_transport = MakeTransport(sv_->server_url());
   ASSERT_NE(worker_transport, nullptr);
   SupervisorClient worker_client(*worker_transport);
-  RestartWorker worker;
+  BackgroundWorker worker;
   absl::Status start;
   ProcessInfo last;
   RestartOptions options = FastOptions();
@@ -310,7 +237,7 @@ TEST_F(RestarterTest, StoppedWhileStartingIsAbnormalTermination) {
 // STOPPING until the test itself kills it (as supervisord's SIGKILL after
 // stopwaitsecs would): no scheduling delay can end a stop early.
 
-// SlowStop runs RestartProcess() on a RestartWorker and lets
+// SlowStop runs RestartProcess() on a BackgroundWorker and lets
 // the test act once the stop has turned out slow.
 class SlowStop {
  public:
@@ -334,7 +261,7 @@ class SlowStop {
   absl::Notification slow_;
   absl::Status why_;
   RestartResult result_;
-  RestartWorker worker_;  // last: drained first
+  BackgroundWorker worker_;  // last: drained first
 };
 
 TEST_F(RestarterTest, SlowStopIsWatchedAndTheProcessStartedOnceStopped) {
@@ -537,5 +464,5 @@ TEST(RestarterNoServerTest, UnreachableSupervisordDoesNotStart) {
 }
 
 }  // namespace
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

@@ -1,4 +1,4 @@
-// File: httpok/restart_policy.h
+// File: kit/restart_policy.h
 //
 // When httpok restarts what (issue 7): a pure decision state machine, no I/O,
 // time passed in. One RestartPolicy per listener: the HTTP check is per URL,
@@ -58,8 +58,8 @@
 //
 // Not thread-safe: one caller at a time.
 
-#ifndef SVL_HTTPOK_RESTART_POLICY_H_
-#define SVL_HTTPOK_RESTART_POLICY_H_
+#ifndef SVL_KIT_RESTART_POLICY_H_
+#define SVL_KIT_RESTART_POLICY_H_
 
 #include <cstdint>
 #include <deque>
@@ -73,7 +73,7 @@
 #include "supervisor_rpc/process_info.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 
 struct PolicyOptions {
   int failures = 1;                                  // >= 1
@@ -183,7 +183,7 @@ class RestartPolicy {
   absl::flat_hash_map<std::string, ProcessRecord> processes_;
 };
 
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl
 
-#endif  // SVL_HTTPOK_RESTART_POLICY_H_
+#endif  // SVL_KIT_RESTART_POLICY_H_

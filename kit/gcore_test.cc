@@ -1,4 +1,4 @@
-#include "httpok/gcore.h"
+#include "kit/gcore.h"
 
 #include <signal.h>
 #include <spawn.h>
@@ -30,7 +30,7 @@
 extern char** environ;
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 using ::svl::testing::IsOk;
@@ -262,5 +262,5 @@ TEST_F(RunGcoreTest, GnuGcoreWritesCorePathDotPid) {
 }
 
 }  // namespace
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

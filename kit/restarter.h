@@ -1,4 +1,4 @@
-// File: httpok/restarter.h
+// File: kit/restarter.h
 //
 // Restarting one process over supervisord's XML-RPC: stop, then start, with
 // upstream's blocking calls (wait=true) or without blocking supervisord
@@ -16,9 +16,6 @@
 // wait=true would have given: SPAWN_ERROR when `spawnerr` is set, else
 // ABNORMAL_TERMINATION when the state left STARTING for anything but RUNNING.
 //
-// RestartWorker runs such restarts (any job) on one background thread, so the
-// event loop keeps acknowledging TICKs; a job is never started twice.
-//
 // Example:
 //
 //   RestartWorker worker;
@@ -34,12 +31,11 @@
 // A SupervisorClient on a CurlTransport is not thread-safe: give the worker's
 // jobs their own transport and client.
 
-#ifndef SVL_HTTPOK_RESTARTER_H_
-#define SVL_HTTPOK_RESTARTER_H_
+#ifndef SVL_KIT_RESTARTER_H_
+#define SVL_KIT_RESTARTER_H_
 
 #include <cstdint>
 #include <functional>
-#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -48,10 +44,10 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "supervisor_rpc/process_info.h"
-#include "supervisor_rpc/supervisor_client.h"
+#include "supervisor_rpc/process_control.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 
 struct RestartOptions {
   // true: upstream's calls, stopProcess and startProcess with wait=true
@@ -87,7 +83,7 @@ struct RestartOptions {
 //     state seen, or the last poll error when no poll succeeded);
 //   - a transport error of stopProcess, unchanged. Poll transport errors are
 //     retried until the deadline.
-ABSL_MUST_USE_RESULT absl::Status StopAndWait(supervisor_rpc::SupervisorClient& client,
+ABSL_MUST_USE_RESULT absl::Status StopAndWait(supervisor_rpc::ProcessControl& client,
                                               absl::string_view namespec,
                                               const RestartOptions& options,
                                               supervisor_rpc::ProcessInfo* last = nullptr);
@@ -101,7 +97,7 @@ ABSL_MUST_USE_RESULT absl::Status StopAndWait(supervisor_rpc::SupervisorClient& 
 //     `*last` then names the state;
 //   - kDeadlineExceeded "<namespec> still STARTING after 60s";
 //   - transport errors as in StopAndWait().
-ABSL_MUST_USE_RESULT absl::Status StartAndWait(supervisor_rpc::SupervisorClient& client,
+ABSL_MUST_USE_RESULT absl::Status StartAndWait(supervisor_rpc::ProcessControl& client,
                                                absl::string_view namespec,
                                                const RestartOptions& options,
                                                supervisor_rpc::ProcessInfo* last = nullptr);
@@ -142,7 +138,7 @@ struct RestartResult {
 //   - stop slow (deadline, transport error): watch the process; start it
 //     once it is STOPPED, EXITED or FATAL; no start when it runs again or
 //     the watch ended (`pending`).
-RestartResult RestartProcess(supervisor_rpc::SupervisorClient& client, absl::string_view namespec,
+RestartResult RestartProcess(supervisor_rpc::ProcessControl& client, absl::string_view namespec,
                              const RestartOptions& options);
 
 // FinishRestart() takes up a restart left pending (by this listener, or by
@@ -152,43 +148,10 @@ RestartResult RestartProcess(supervisor_rpc::SupervisorClient& client, absl::str
 // again, was started since (`started_since`: someone else's business now),
 // or no longer exists; still `pending` when it is STOPPING or supervisord
 // does not answer.
-RestartResult FinishRestart(supervisor_rpc::SupervisorClient& client, absl::string_view namespec,
+RestartResult FinishRestart(supervisor_rpc::ProcessControl& client, absl::string_view namespec,
                             std::int64_t stopped_start, const RestartOptions& options);
 
-// RestartWorker: one background thread running one job at a time.
-class RestartWorker {
- public:
-  RestartWorker();
-  // Drain()s, then stops the thread.
-  ~RestartWorker();
-  RestartWorker(const RestartWorker&) = delete;
-  RestartWorker& operator=(const RestartWorker&) = delete;
-
-  // TrySubmit() hands `job` to the thread and returns true, or returns false
-  // (and drops `job`) while a previous job has not finished. An empty
-  // std::function is refused (false).
-  bool TrySubmit(std::function<void()> job);
-
-  // busy() is true from a successful TrySubmit() until its job returned.
-  bool busy() const;
-
-  // Drain() waits until no job is pending or running.
-  void Drain();
-
- private:
-  void Run();
-  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return job_ != nullptr || stopping_;
-  }
-
-  mutable absl::Mutex mu_;
-  std::function<void()> job_ ABSL_GUARDED_BY(mu_);
-  bool busy_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
-};
-
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl
 
-#endif  // SVL_HTTPOK_RESTARTER_H_
+#endif  // SVL_KIT_RESTARTER_H_

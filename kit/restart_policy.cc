@@ -1,4 +1,4 @@
-#include "httpok/restart_policy.h"
+#include "kit/restart_policy.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include "supervisor_rpc/process_info.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 absl::Status NonNegativeFinite(absl::string_view flag, absl::Duration value) {
@@ -158,5 +158,5 @@ void RestartPolicy::RecordRestart(absl::string_view namespec, std::int64_t start
   }
 }
 
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

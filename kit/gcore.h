@@ -1,4 +1,4 @@
-// File: httpok/gcore.h
+// File: kit/gcore.h
 //
 // Taking a core of a process before httpok restarts it (`-g` / `-d`).
 // Upstream ran `<gcore> "<coredir>/<namespec>" <pid>` through /bin/sh, so a
@@ -12,8 +12,8 @@
 //   absl::StatusOr<std::vector<std::string>> words = SplitShellWords("/usr/bin/gcore -o");
 //   absl::StatusOr<std::string> out = RunGcore(*words, "/cores/web", 4242, absl::Seconds(60));
 
-#ifndef SVL_HTTPOK_GCORE_H_
-#define SVL_HTTPOK_GCORE_H_
+#ifndef SVL_KIT_GCORE_H_
+#define SVL_KIT_GCORE_H_
 
 #include <cstdint>
 #include <string>
@@ -24,7 +24,7 @@
 #include "absl/time/time.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 
 // SplitShellWords() splits like sh without expansion: blanks separate words;
 // single quotes keep everything literal; double quotes keep everything but
@@ -47,7 +47,7 @@ absl::StatusOr<std::string> RunGcore(const std::vector<std::string>& gcore_words
                                      const std::string& core_path, std::int64_t pid,
                                      absl::Duration deadline);
 
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl
 
-#endif  // SVL_HTTPOK_GCORE_H_
+#endif  // SVL_KIT_GCORE_H_

@@ -1,4 +1,4 @@
-// File: httpok/tick_coalescer.h
+// File: kit/tick_coalescer.h
 //
 // Which TICK events get an HTTP check. While a listener is busy, supervisord
 // buffers its TICKs and replays them back to back once it is READY again
@@ -34,8 +34,8 @@
 //
 // Not thread-safe.
 
-#ifndef SVL_HTTPOK_TICK_COALESCER_H_
-#define SVL_HTTPOK_TICK_COALESCER_H_
+#ifndef SVL_KIT_TICK_COALESCER_H_
+#define SVL_KIT_TICK_COALESCER_H_
 
 #include <cstdint>
 
@@ -44,7 +44,7 @@
 #include "absl/time/time.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 
 // TickPeriod() is the period named by a TICK event name: "TICK_5" -> 5 s,
 // "TICK_60", "TICK_3600", any "TICK_<positive decimal>" likewise.
@@ -73,7 +73,7 @@ class TickCoalescer {
   absl::Time last_check_ = absl::UnixEpoch();
 };
 
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl
 
-#endif  // SVL_HTTPOK_TICK_COALESCER_H_
+#endif  // SVL_KIT_TICK_COALESCER_H_

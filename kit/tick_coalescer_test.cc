@@ -1,4 +1,4 @@
-#include "httpok/tick_coalescer.h"
+#include "kit/tick_coalescer.h"
 
 #include <cstdint>
 #include <string>
@@ -11,7 +11,7 @@
 #include "tests/testing/status_matchers.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 using ::svl::testing::IsOkAndHolds;
@@ -173,5 +173,5 @@ TEST(TickCoalescerTest, VerdictNames) {
 }
 
 }  // namespace
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

@@ -1,4 +1,4 @@
-#include "httpok/restarter.h"
+#include "kit/restarter.h"
 
 #include <algorithm>
 #include <functional>
@@ -16,10 +16,10 @@
 #include "absl/types/optional.h"
 #include "supervisor_rpc/fault.h"
 #include "supervisor_rpc/process_info.h"
-#include "supervisor_rpc/supervisor_client.h"
+#include "supervisor_rpc/process_control.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 using supervisor_rpc::Fault;
@@ -28,14 +28,14 @@ using supervisor_rpc::FaultFromStatus;
 using supervisor_rpc::FaultToStatus;
 using supervisor_rpc::ProcessInfo;
 using supervisor_rpc::ProcessState;
-using supervisor_rpc::SupervisorClient;
+using supervisor_rpc::ProcessControl;
 
 // A judge looks at one poll: nullopt to keep polling, else the final Status.
 using Judge = std::function<absl::optional<absl::Status>(const ProcessInfo&)>;
 
 // PollUntil() calls getProcessInfo until `judge` decides or `timeout` passes.
 // Faults end the poll at once; transport errors are retried.
-absl::Status PollUntil(SupervisorClient& client, absl::string_view namespec,
+absl::Status PollUntil(ProcessControl& client, absl::string_view namespec,
                        absl::Duration timeout, absl::Duration poll_interval, const Judge& judge,
                        absl::optional<ProcessInfo>* seen_out) {
   const absl::Time deadline = absl::Now() + timeout;
@@ -69,7 +69,7 @@ bool IsStopped(ProcessState state) {
          state == ProcessState::kFatal;
 }
 
-absl::Status Stop(SupervisorClient& client, absl::string_view namespec,
+absl::Status Stop(ProcessControl& client, absl::string_view namespec,
                   const RestartOptions& options, absl::optional<ProcessInfo>* seen) {
   if (absl::Status stopped = client.StopProcess(namespec, /*wait=*/false); !stopped.ok()) {
     return stopped;
@@ -83,7 +83,7 @@ absl::Status Stop(SupervisorClient& client, absl::string_view namespec,
       seen);
 }
 
-absl::Status Start(SupervisorClient& client, absl::string_view namespec,
+absl::Status Start(ProcessControl& client, absl::string_view namespec,
                    const RestartOptions& options, absl::optional<ProcessInfo>* seen) {
   if (absl::Status started = client.StartProcess(namespec, /*wait=*/false); !started.ok()) {
     return started;
@@ -108,7 +108,7 @@ absl::Status Start(SupervisorClient& client, absl::string_view namespec,
 
 }  // namespace
 
-absl::Status StopAndWait(SupervisorClient& client, absl::string_view namespec,
+absl::Status StopAndWait(ProcessControl& client, absl::string_view namespec,
                          const RestartOptions& options, ProcessInfo* last) {
   absl::optional<ProcessInfo> seen;
   absl::Status status = Stop(client, namespec, options, &seen);
@@ -116,7 +116,7 @@ absl::Status StopAndWait(SupervisorClient& client, absl::string_view namespec,
   return status;
 }
 
-absl::Status StartAndWait(SupervisorClient& client, absl::string_view namespec,
+absl::Status StartAndWait(ProcessControl& client, absl::string_view namespec,
                           const RestartOptions& options, ProcessInfo* last) {
   absl::optional<ProcessInfo> seen;
   absl::Status status = Start(client, namespec, options, &seen);
@@ -131,16 +131,11 @@ bool IsRunningAgain(ProcessState state) {
          state == ProcessState::kBackoff;
 }
 
-bool IsFaultCode(const absl::Status& status, int code) {
-  absl::optional<Fault> fault = FaultFromStatus(status);
-  return fault.has_value() && fault->code == code;
-}
-
 // Watch() polls `namespec` until it is stopped (OK), runs again
 // (`*running_again`), is gone (the BAD_NAME fault), `bound` passed while it
 // was still STOPPING (kDeadlineExceeded), or supervisord gave no answer for
 // options.unanswered_bound (kUnavailable). `bound` zero: one look.
-absl::Status Watch(SupervisorClient& client, absl::string_view namespec, absl::Duration bound,
+absl::Status Watch(ProcessControl& client, absl::string_view namespec, absl::Duration bound,
                    const RestartOptions& options, bool* running_again,
                    absl::optional<ProcessInfo>* seen) {
   const absl::Time start = absl::Now();
@@ -179,7 +174,7 @@ absl::Status Watch(SupervisorClient& client, absl::string_view namespec, absl::D
 }
 
 // StartPhase() makes the start and fills in the result's start fields.
-void StartPhase(SupervisorClient& client, absl::string_view namespec,
+void StartPhase(ProcessControl& client, absl::string_view namespec,
                 const RestartOptions& options, RestartResult* result) {
   result->start_attempted = true;
   absl::optional<ProcessInfo> start_seen;
@@ -203,7 +198,7 @@ void StartPhase(SupervisorClient& client, absl::string_view namespec,
 }
 
 // AfterStop() is everything after the stop call: watch when needed, then start.
-void AfterStop(SupervisorClient& client, absl::string_view namespec, const RestartOptions& options,
+void AfterStop(ProcessControl& client, absl::string_view namespec, const RestartOptions& options,
                bool must_watch, absl::Duration bound, RestartResult* result,
                std::int64_t stopped_start = 0) {
   if (must_watch) {
@@ -219,7 +214,7 @@ void AfterStop(SupervisorClient& client, absl::string_view namespec, const Resta
       return;
     }
     if (!result->waited.ok() || result->running_again) {
-      const bool gone = IsFaultCode(result->waited, FaultCode::kBadName);
+      const bool gone = supervisor_rpc::IsFault(result->waited, FaultCode::kBadName);
       result->pending = !result->running_again && !gone;
       result->start = absl::AbortedError(
           result->running_again ? absl::StrCat("not started: ", namespec, " runs again")
@@ -232,7 +227,7 @@ void AfterStop(SupervisorClient& client, absl::string_view namespec, const Resta
 
 }  // namespace
 
-RestartResult RestartProcess(SupervisorClient& client, absl::string_view namespec,
+RestartResult RestartProcess(ProcessControl& client, absl::string_view namespec,
                              const RestartOptions& options) {
   RestartResult result;
   absl::optional<ProcessInfo> stop_seen;
@@ -245,12 +240,12 @@ RestartResult RestartProcess(SupervisorClient& client, absl::string_view namespe
   const bool fault = FaultFromStatus(result.stop).has_value();
   const bool slow = !result.stop.ok() && !fault;
   if (slow && options.on_slow_stop) options.on_slow_stop(result.stop);
-  const bool must_watch = slow || IsFaultCode(result.stop, FaultCode::kNotRunning);
+  const bool must_watch = slow || supervisor_rpc::IsFault(result.stop, FaultCode::kNotRunning);
   AfterStop(client, namespec, options, must_watch, options.stop_wait_bound, &result);
   return result;
 }
 
-RestartResult FinishRestart(SupervisorClient& client, absl::string_view namespec,
+RestartResult FinishRestart(ProcessControl& client, absl::string_view namespec,
                             std::int64_t stopped_start, const RestartOptions& options) {
   RestartResult result;
   AfterStop(client, namespec, options, /*must_watch=*/true, absl::ZeroDuration(), &result,
@@ -258,53 +253,5 @@ RestartResult FinishRestart(SupervisorClient& client, absl::string_view namespec
   return result;
 }
 
-RestartWorker::RestartWorker() : thread_([this] { Run(); }) {}
-
-RestartWorker::~RestartWorker() {
-  {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](bool* busy) { return !*busy; }, &busy_));
-    stopping_ = true;
-  }
-  thread_.join();
-}
-
-bool RestartWorker::TrySubmit(std::function<void()> job) {
-  if (!job) return false;
-  absl::MutexLock lock(&mu_);
-  if (busy_ || stopping_) return false;
-  job_ = std::move(job);
-  busy_ = true;
-  return true;
-}
-
-bool RestartWorker::busy() const {
-  absl::MutexLock lock(&mu_);
-  return busy_;
-}
-
-void RestartWorker::Drain() {
-  absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(
-      +[](bool* busy) { return !*busy; }, &busy_));
-}
-
-void RestartWorker::Run() {
-  while (true) {
-    std::function<void()> job;
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(this, &RestartWorker::HasWorkOrStopping));
-      if (job_ == nullptr) return;  // stopping, nothing pending
-      job = std::move(job_);
-      job_ = nullptr;
-    }
-    job();
-    absl::MutexLock lock(&mu_);
-    busy_ = false;
-  }
-}
-
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

@@ -1,4 +1,4 @@
-#include "httpok/gcore.h"
+#include "kit/gcore.h"
 
 #include <sys/wait.h>
 
@@ -16,7 +16,7 @@
 #include "subprocess/subprocess.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 constexpr std::size_t kMaxOutputBytes = 64 * 1024;
@@ -128,5 +128,5 @@ absl::StatusOr<std::string> RunGcore(const std::vector<std::string>& gcore_words
   return std::move(result->output);
 }
 
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

@@ -1,4 +1,4 @@
-#include "httpok/restart_policy.h"
+#include "kit/restart_policy.h"
 
 #include <cstdint>
 #include <string>
@@ -13,7 +13,7 @@
 #include "tests/testing/status_matchers.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 using ::svl::testing::IsOk;
@@ -476,5 +476,5 @@ TEST(RestartPolicyTest, KindNames) {
 }
 
 }  // namespace
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

@@ -1,0 +1,97 @@
+// File: kit/notifier.h
+//
+// The notices a listener sends: mails, through a sendmail-style command
+// (`-s`, default `/usr/sbin/sendmail -t -i`) or an SMTP server (`--smtp`),
+// delivered off the checking path by a NoticeQueue. Each notice's outcome is
+// written on stderr when its delivery ends: the `Mailed:` dump (upstream's
+// text, plus the newline it lacked), or `Failed to send mail: <error>` and
+// then the notice's own reason line, if it has one.
+//
+// Example:
+//
+//   absl::StatusOr<std::unique_ptr<mailer::Mailer>> mailer = MakeMailer(settings);
+//   Notifier notifier(mailer->get(), settings.to, &out, kNoticeQueueCapacity);
+//   notifier.Send({"httpok: http://h/: bad status returned", body, "Reason: ..."});
+//   ...
+//   notifier.Shutdown(absl::Seconds(10), [] { subprocess::KillRunningChildren(); });
+
+#ifndef SVL_KIT_NOTIFIER_H_
+#define SVL_KIT_NOTIFIER_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "kit/listener_output.h"
+#include "kit/notice_queue.h"
+#include "mailer/mailer.h"
+
+namespace svl {
+namespace kit {
+
+// How many notices may wait for delivery; beyond, the oldest waiting one is
+// dropped (a `reason=mail` line) and counted in the next one delivered.
+inline constexpr size_t kNoticeQueueCapacity = 16;
+
+// How a listener mails (its -m, -s, --smtp, --mail-from, --smtp-user and
+// --smtp-password options).
+struct MailSettings {
+  std::string to;        // -m; empty: no mail
+  std::string sendmail;  // -s: the command, run through /bin/sh
+  absl::Duration sendmail_deadline = absl::Seconds(30);
+  std::string smtp;      // --smtp URL; when set, used instead of -s
+  std::string from;
+  std::string smtp_user;
+  std::string smtp_password;
+};
+
+// MakeMailer() gives the transport the settings ask for: SMTP with `smtp`,
+// else the sendmail command. kInvalidArgument (`option --smtp: ...`, any
+// credentials in the URL masked) for an unusable SMTP URL.
+absl::StatusOr<std::unique_ptr<mailer::Mailer>> MakeMailer(const MailSettings& settings);
+
+// One notice. `reason` is the reason code of the records written about it.
+struct OutgoingNotice {
+  std::string subject;
+  std::string body;
+  // Written after `Failed to send mail:` when the delivery fails ("" none).
+  std::string reason_line;
+  std::string reason = "ok";
+  // Called (on the delivery thread) when the delivery failed.
+  std::function<void()> on_failure;
+};
+
+class Notifier {
+ public:
+  // `mailer` (null: notices are not sent) and `out` must outlive the
+  // notifier; notices go to `to` (empty: not sent).
+  Notifier(mailer::Mailer* mailer, std::string to, ListenerOutput* out, size_t capacity);
+
+  // enabled() is true when notices are sent at all.
+  bool enabled() const { return queue_ != nullptr; }
+
+  // Send() queues the notice and returns at once; false when not enabled.
+  bool Send(OutgoingNotice notice);
+
+  // Drain() waits until every queued notice was delivered or failed.
+  void Drain();
+
+  // Shutdown() is Drain() for a listener that stops: notices get `grace`;
+  // then those still waiting are dropped (a `reason=mail` line each, saying
+  // `<listener> is stopping`) and `stop_delivery` is called to end the one
+  // being delivered (e.g. kill the mail command).
+  void Shutdown(absl::Duration grace, const std::function<void()>& stop_delivery);
+
+ private:
+  const std::string to_;
+  ListenerOutput* const out_;
+  std::unique_ptr<NoticeQueue> queue_;
+};
+
+}  // namespace kit
+}  // namespace svl
+
+#endif  // SVL_KIT_NOTIFIER_H_

@@ -1,0 +1,206 @@
+#include "kit/process_restarter.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/types/optional.h"
+#include "kit/python_text.h"
+#include "supervisor_rpc/fault.h"
+
+namespace svl {
+namespace kit {
+
+using supervisor_rpc::ProcessInfo;
+using supervisor_rpc::ProcessState;
+
+std::string RenderRpcError(const absl::Status& status) {
+  if (absl::optional<supervisor_rpc::Fault> fault = supervisor_rpc::FaultFromStatus(status)) {
+    return PythonFaultRepr(fault->code, fault->fault_string);
+  }
+  return std::string(status.message());
+}
+
+ProcessRestarter::ProcessRestarter(ProcessRestarterOptions options,
+                                   supervisor_rpc::ProcessControl* client,
+                                   RestartJournal* journal, ListenerOutput* out)
+    : options_(std::move(options)),
+      client_(client),
+      journal_(journal),
+      out_(out),
+      policy_(options_.policy) {}
+
+bool ProcessRestarter::Restart(const ProcessInfo& process, const BeforeRestart& before,
+                               std::vector<std::string>* mail_lines,
+                               std::vector<std::string>* gave_up) {
+  const std::string namespec = supervisor_rpc::MakeNamespec(process.group, process.name);
+  const ProcessDecision decision = policy_.Decide(SnapshotOf(process), absl::Now());
+  switch (decision.kind) {
+    case ProcessDecision::Kind::kSkipNotRunning:
+      out_->Action(absl::StrCat(namespec, " not in RUNNING state, NOT restarting"), mail_lines);
+      return true;
+    case ProcessDecision::Kind::kSkipInGrace:
+      out_->Action(absl::StrCat(namespec, " started ", process.now - process.start,
+                                "s ago, within --grace, NOT restarting"),
+                   mail_lines);
+      return false;
+    case ProcessDecision::Kind::kSkipBudgetSpent:
+      if (decision.first_time) {
+        out_->Action(absl::StrCat(namespec, " was restarted ", decision.restarts_in_window,
+                                  " times within --restart-window, giving up until it recovers"),
+                     mail_lines);
+        gave_up->push_back(namespec);
+      } else {
+        out_->Log(out_->reason(),
+                  absl::StrCat(namespec, " given up (restart budget spent), NOT restarting"),
+                  {{"process", namespec}});
+      }
+      return false;
+    case ProcessDecision::Kind::kRestart:
+      break;
+  }
+  if (options_.dry_run) {
+    out_->Action(absl::StrCat(namespec, " is in RUNNING state, would restart"), mail_lines);
+    policy_.RecordRestart(namespec, process.start, process.pid, absl::Now());
+    return true;
+  }
+  if (before) before(process, mail_lines);
+  out_->Action(absl::StrCat(namespec, " is in RUNNING state, restarting"), mail_lines);
+  restarted_ = true;
+  JournalAdd({namespec, process.start, process.pid});
+  RestartOptions restart = options_.restart;
+  restart.on_slow_stop = [this, &namespec, mail_lines](const absl::Status& why) {
+    out_->Action(absl::StrCat(namespec, " is slow to stop (", RenderRpcError(why),
+                              "), waiting for it to stop"),
+                 mail_lines);
+  };
+  const RestartResult result = RestartProcess(*client_, namespec, restart);
+  Report(namespec, result, mail_lines);
+  if (!result.pending) JournalRemove(namespec);
+  RecordOurRestart(namespec, result);
+  return true;
+}
+
+void ProcessRestarter::RecordOurRestart(const std::string& namespec,
+                                        const RestartResult& result) {
+  std::int64_t start_after = 0;
+  std::int64_t pid_after = 0;
+  if (result.start_attempted && result.start.ok()) {
+    if (result.last_info.has_value() && result.last_info->state == ProcessState::kRunning) {
+      start_after = result.last_info->start;
+      pid_after = result.last_info->pid;
+    } else if (options_.policy.max_restarts > 0) {
+      // The budget needs the new start/pid to tell our restarts from
+      // others' (one more call, only with --max-restarts).
+      if (absl::StatusOr<ProcessInfo> after = client_->GetProcessInfo(namespec); after.ok()) {
+        start_after = after->start;
+        pid_after = after->pid;
+      }
+    }
+  }
+  policy_.RecordRestart(namespec, start_after, pid_after, absl::Now());
+}
+
+void ProcessRestarter::Report(const std::string& namespec, const RestartResult& result,
+                              std::vector<std::string>* mail_lines) {
+  const std::string& listener = out_->settings().listener;
+  // (A slow stop was reported when it turned out slow: on_slow_stop.)
+  if (supervisor_rpc::FaultFromStatus(result.stop).has_value()) {
+    out_->Action(
+        absl::StrCat("Failed to stop process ", namespec, ": ", RenderRpcError(result.stop)),
+        mail_lines);
+  }
+  if (result.watched && result.running_again) {
+    out_->Action(absl::StrCat(namespec, " runs again (",
+                              result.last_info.has_value() ? result.last_info->statename
+                                                           : "RUNNING",
+                              "), not started"),
+                 mail_lines);
+    return;
+  }
+  if (!result.start_attempted) {
+    out_->Action(absl::StrCat("Failed to start process ", namespec, ": ",
+                              RenderRpcError(result.waited),
+                              result.pending ? absl::StrCat("; ", listener,
+                                                            " will start it once it has stopped")
+                                             : ""),
+                 mail_lines);
+    return;
+  }
+  if (result.start.ok()) {
+    out_->Action(absl::StrCat(namespec, " restarted"), mail_lines);
+    return;
+  }
+  out_->Action(absl::StrCat("Failed to start process ", namespec, ": ",
+                            RenderRpcError(result.start),
+                            result.pending ? absl::StrCat("; ", listener, " will look at it again")
+                                           : ""),
+               mail_lines);
+}
+
+void ProcessRestarter::JournalAdd(PendingRestart entry) {
+  absl::Status s = journal_->Add(std::move(entry));
+  if (s.ok()) journal_error_logged_ = false;
+  if (!s.ok() && !journal_error_logged_) {
+    journal_error_logged_ = true;
+    out_->Log("journal",
+              absl::StrCat("cannot record restarts on disk (", s.message(), "): a restart cut ",
+                           "short by a restart of ", out_->settings().listener,
+                           " is not finished"));
+  }
+}
+
+void ProcessRestarter::JournalRemove(const std::string& namespec) {
+  absl::Status s = journal_->Remove(namespec);
+  if (s.ok()) journal_error_logged_ = false;
+  if (!s.ok() && !journal_error_logged_) {
+    journal_error_logged_ = true;
+    out_->Log("journal", absl::StrCat("cannot record restarts on disk (", s.message(), ")"));
+  }
+}
+
+std::vector<FinishedRestart> ProcessRestarter::FinishPending() {
+  std::vector<FinishedRestart> finished;
+  if (journal_->empty() || options_.dry_run) return finished;
+  const std::vector<PendingRestart> pending = journal_->pending();  // a copy: entries go
+  for (const PendingRestart& entry : pending) {
+    const std::string& namespec = entry.namespec;
+    const RestartResult result = FinishRestart(*client_, namespec, entry.start, options_.restart);
+    if (result.pending) {
+      out_->Log("restart",
+                absl::StrCat("restart of ", namespec, " not finished yet: ",
+                             result.waited.ok() ? result.start.message() : result.waited.message()),
+                {{"process", namespec}});
+      continue;
+    }
+    JournalRemove(namespec);
+    if (result.running_again || result.started_since) {
+      out_->Log("restart",
+                absl::StrCat("restart of ", namespec, " dropped: ",
+                             result.running_again ? "it runs again"
+                                                  : "it was started and stopped since"),
+                {{"process", namespec}});
+      continue;
+    }
+    if (!result.start_attempted) {  // gone
+      out_->Log("restart",
+                absl::StrCat("restart of ", namespec, " dropped: ", RenderRpcError(result.waited)),
+                {{"process", namespec}});
+      continue;
+    }
+    restarted_ = true;
+    FinishedRestart done{namespec, {}};
+    out_->Action(absl::StrCat("Finishing the restart of ", namespec, ", which was left stopped"),
+                 &done.mail_lines);
+    Report(namespec, result, &done.mail_lines);
+    RecordOurRestart(namespec, result);
+    finished.push_back(std::move(done));
+  }
+  return finished;
+}
+
+}  // namespace kit
+}  // namespace svl

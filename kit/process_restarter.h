@@ -1,0 +1,116 @@
+// File: kit/process_restarter.h
+//
+// What a restarting listener does with one process it wants restarted, in
+// one place: ask the restart policy (restart_policy.h: grace after start,
+// restart budget per window with one give-up notice), say why not when it
+// must not, or (in dry-run) what it would do; otherwise record the restart
+// in the journal (restart_journal.h), stop then start it through
+// supervisord (restarter.h), report every step in superlance's words, and
+// tell the policy. A restart the journal still holds (cut short by a slow
+// stop, or by a restart of the listener) is finished by FinishPending().
+//
+// Lines (action lines, which the caller's mail repeats):
+//   web:web_00 not in RUNNING state, NOT restarting
+//   web:web_00 started 3s ago, within --grace, NOT restarting
+//   web:web_00 was restarted 3 times within --restart-window, giving up until it recovers
+//   web:web_00 is in RUNNING state, would restart            (dry-run)
+//   web:web_00 is in RUNNING state, restarting
+//   web:web_00 is slow to stop (<why>), waiting for it to stop
+//   Failed to stop process web:web_00: <Fault 70: 'NOT_RUNNING: web:web_00'>
+//   web:web_00 runs again (RUNNING), not started
+//   Failed to start process web:web_00: <error>[; httpok will start it once it has stopped]
+//   web:web_00 restarted
+//
+// Example (one act round of a listener):
+//
+//   ProcessRestarter restarter(options, &client, &journal, &out);
+//   restarter.policy().RecordActed();
+//   for (const ProcessInfo& p : targets) restarter.Restart(p, nullptr, &mail_lines, &gave_up);
+//
+// Not thread-safe: one caller (the listener's worker thread).
+
+#ifndef SVL_KIT_PROCESS_RESTARTER_H_
+#define SVL_KIT_PROCESS_RESTARTER_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "kit/listener_output.h"
+#include "kit/restart_journal.h"
+#include "kit/restart_policy.h"
+#include "kit/restarter.h"
+#include "supervisor_rpc/process_control.h"
+#include "supervisor_rpc/process_info.h"
+
+namespace svl {
+namespace kit {
+
+// RenderRpcError() renders an RPC error as superlance printed the Python
+// exception: a fault as `<Fault CODE: 'TEXT'>`, anything else as its message.
+std::string RenderRpcError(const absl::Status& status);
+
+struct ProcessRestarterOptions {
+  PolicyOptions policy;
+  bool dry_run = false;     // say "would restart"; stop and start nothing
+  RestartOptions restart;   // how stop and start are made (on_slow_stop is set here)
+};
+
+// Called before the stop of a restart, with the process and the action
+// lines so far (e.g. to take a core dump and say so).
+using BeforeRestart = std::function<void(const supervisor_rpc::ProcessInfo& process,
+                                         std::vector<std::string>* mail_lines)>;
+
+// A restart FinishPending() completed: who, and its action lines.
+struct FinishedRestart {
+  std::string namespec;
+  std::vector<std::string> mail_lines;
+};
+
+class ProcessRestarter {
+ public:
+  // Every pointer must outlive the restarter.
+  ProcessRestarter(ProcessRestarterOptions options, supervisor_rpc::ProcessControl* client,
+                   RestartJournal* journal, ListenerOutput* out);
+
+  RestartPolicy& policy() { return policy_; }
+
+  // Restart() treats one process (see above). It returns false when the
+  // policy held it back (in grace, or given up), true otherwise; a process
+  // it gives up on now is appended to `*gave_up` (for the one give-up
+  // notice). Action lines go to `out` and `*mail_lines`.
+  bool Restart(const supervisor_rpc::ProcessInfo& process, const BeforeRestart& before,
+               std::vector<std::string>* mail_lines, std::vector<std::string>* gave_up);
+
+  // FinishPending() takes up the restarts the journal holds (none in
+  // dry-run): each is started when it is still stopped, dropped (a log
+  // line) when it runs again, is gone, or was started since, and kept when
+  // it cannot be settled yet. Returns the ones it started.
+  std::vector<FinishedRestart> FinishPending();
+
+  // restarted() is true when a process was stopped or started since the
+  // last ClearRestarted().
+  bool restarted() const { return restarted_; }
+  void ClearRestarted() { restarted_ = false; }
+
+ private:
+  void Report(const std::string& namespec, const RestartResult& result,
+              std::vector<std::string>* mail_lines);
+  void RecordOurRestart(const std::string& namespec, const RestartResult& result);
+  void JournalAdd(PendingRestart entry);
+  void JournalRemove(const std::string& namespec);
+
+  const ProcessRestarterOptions options_;
+  supervisor_rpc::ProcessControl* const client_;
+  RestartJournal* const journal_;
+  ListenerOutput* const out_;
+  RestartPolicy policy_;
+  bool restarted_ = false;
+  bool journal_error_logged_ = false;
+};
+
+}  // namespace kit
+}  // namespace svl
+
+#endif  // SVL_KIT_PROCESS_RESTARTER_H_
