@@ -119,7 +119,7 @@ HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
       shown_url_(RedactUrl(options_.url)),
       prefix_(options_.name.empty() ? "httpok: " : absl::StrCat("httpok [", options_.name, "]: ")),
       sink_(write_stderr_),
-      log_(options_.log_format, options_.name, sink_),
+      log_(options_.log_format, "httpok", options_.name, sink_),
       policy_(options_.policy),
       journal_(deps_.journal != nullptr ? deps_.journal : &own_journal_) {
   const size_t colon = options_.user.find(':');
@@ -227,8 +227,9 @@ std::string HttpOk::Shown(absl::string_view text) const {
   return absl::StrReplaceAll(text, {{options_.url, shown_url_}});
 }
 
-void HttpOk::Log(const std::string& reason, const std::string& msg, std::vector<LogField> fields) {
-  LogRecord record;
+void HttpOk::Log(const std::string& reason, const std::string& msg,
+                 std::vector<kit::LogField> fields) {
+  kit::LogRecord record;
   record.reason = reason;
   record.url = options_.url;
   record.msg = msg;

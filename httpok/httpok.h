@@ -105,12 +105,13 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "httpok/event_log.h"
 #include "httpok/http_probe.h"
 #include "httpok/options.h"
+#include "httpok/reasons.h"
 #include "httpok/restart_policy.h"
 #include "httpok/restarter.h"
 #include "httpok/tick_coalescer.h"
+#include "kit/event_log.h"
 #include "kit/notice_queue.h"
 #include "kit/restart_journal.h"
 #include "mailer/mailer.h"
@@ -168,7 +169,7 @@ class HttpOk {
   void Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries);
 
  private:
-  class WriterSink : public LogSink {
+  class WriterSink : public kit::LogSink {
    public:
     explicit WriterSink(StderrWriter writer) : writer_(std::move(writer)) {}
     void Write(absl::string_view line) override { writer_(line); }
@@ -206,7 +207,7 @@ class HttpOk {
   void WriteReason(const std::string& subject, const std::string& msg);
   static std::string ReasonLine(const std::string& subject, const std::string& msg);
   void Log(const std::string& reason, const std::string& msg,
-           std::vector<LogField> fields = {});
+           std::vector<kit::LogField> fields = {});
   // QueueMail() hands a mail to the notice queue; its outcome is written
   // when it is delivered (the Mailed: dump, or `Failed to send mail:` and,
   // when not empty, `reason_line`). False without -m.
@@ -222,7 +223,7 @@ class HttpOk {
   const std::string shown_url_;  // options_.url through RedactUrl()
   const std::string prefix_;     // "httpok: " or "httpok [name]: "
   WriterSink sink_;
-  EventLog log_;
+  kit::EventLog log_;
 
   // Main thread only.
   TickCoalescer coalescer_;

@@ -1,48 +1,51 @@
-// File: httpok/event_log.h
+// File: kit/event_log.h
 //
-// httpok's own diagnostic lines on stderr (issue 7): one line per event, each
-// with a UTC timestamp and a reason code, in a grep-able text form or as one
-// JSON object per line (`--log-format json`) for log shippers. The upstream
-// action lines ("Restarting selected processes [...]", "foo restarted", the
-// `Mailed:` dump) are NOT written through here; they stay byte-identical.
+// A listener's own diagnostic lines on stderr: one line per event, each with
+// a UTC timestamp and a reason code, in a grep-able text form or as one JSON
+// object per line (`--log-format json`) for log shippers. Lines a listener
+// must keep byte-identical to another program's (e.g. upstream's action
+// lines) are not written through here.
 //
 // Text form (fields in this order; url and msg left out when empty):
 //
 //   2026-11-25T13:05:07.123Z httpok[edge1] reason=status=503 url=http://h/x msg="status contacting http://h/x: 503 Service Unavailable" process=web:web_00
 //
-//   - the time is UTC with milliseconds; `httpok` alone when no -n name;
+//   - the time is UTC with milliseconds, then the listener ("httpok"), with
+//     `[name]` after it when the listener was given a name (-n);
 //   - a value is written bare when it is non-empty printable ASCII without
 //     space, `"` or `\`, else in double quotes with `\"`, `\\`, `\n`, `\r`,
 //     `\t`, `\xHH` for other control bytes, DEL and invalid UTF-8, and
 //     `\u00HH` for C1 controls; valid UTF-8 is kept. msg is always quoted.
 //     So one record is always exactly one line.
 //
-// JSON form (same content, one object per line, keys in the same order):
+// JSON form (same content, one object per line, keys in the same order; the
+// listener is not repeated in it):
 //
 //   {"time":"2026-11-25T13:05:07.123Z","name":"edge1","reason":"status=503","url":"http://h/x","msg":"...","process":"web:web_00"}
 //
-//   - "name" is left out without -n; "url"/"msg" when empty;
+//   - "name" is left out without a name; "url"/"msg" when empty;
 //   - strings are escaped per RFC 8259: `\"`, `\\`, `\b\f\n\r\t`, `\u00XX`
 //     for other control characters and DEL, C1 controls, U+2028 and U+2029;
 //     each byte that is not part of valid UTF-8 becomes `\ufffd`. The output
 //     is always valid JSON whatever bytes came in.
 //
 // Credentials never appear: the url, and every occurrence of it inside msg
-// and the fields, goes through RedactUrl() (`http://***@host/`), and every
-// registered secret (AddSecret(), e.g. the --user password) is replaced by
+// and the fields, is shown through base::RedactUrl() (`http://***@host/`),
+// its userinfo and password are masked wherever else they appear, and every
+// registered secret (AddSecret(), e.g. a --user password) is replaced by
 // `***` anywhere in the record.
 //
 // Example:
 //
 //   FdLogSink sink(STDERR_FILENO);
-//   EventLog log(LogFormat::kText, options.name, sink);  // clock: absl::Now
+//   EventLog log(LogFormat::kText, "httpok", options.name, sink);  // clock: absl::Now
 //   log.AddSecret(password);
-//   log.Log({StatusReason(503), url, msg, {{"process", "web:web_00"}}});
+//   log.Log({"status=503", url, msg, {{"process", "web:web_00"}}});
 //
 // Thread-safe: records from several threads never interleave.
 
-#ifndef SVL_HTTPOK_EVENT_LOG_H_
-#define SVL_HTTPOK_EVENT_LOG_H_
+#ifndef SVL_KIT_EVENT_LOG_H_
+#define SVL_KIT_EVENT_LOG_H_
 
 #include <functional>
 #include <string>
@@ -53,43 +56,31 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "httpok/http_probe.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 
+// LogFormat is the form of every line: text or JSON.
 enum class LogFormat { kText, kJson };
 
 // ParseLogFormat() accepts "text" and "json" (kInvalidArgument otherwise,
 // quoting the value).
 absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view value);
 
-// Reason codes. Codes with a value are built by the functions below.
+// Reason codes every listener shares. A listener adds its own beside them.
 namespace reason {
-inline constexpr char kOk[] = "ok";             // the check passed
-inline constexpr char kTimeout[] = "timeout";   // no response in time
-inline constexpr char kRefused[] = "refused";   // connection refused
-inline constexpr char kDns[] = "dns";           // name not resolved
-inline constexpr char kTls[] = "tls";           // handshake/verification
-inline constexpr char kError[] = "error";       // any other probe error
-inline constexpr char kBody[] = "body";         // -b text missing
-inline constexpr char kNotBody[] = "not-body";  // --not-body text present
-inline constexpr char kRpc[] = "rpc";           // supervisord call failed
-inline constexpr char kMail[] = "mail";         // mail not sent
+inline constexpr char kOk[] = "ok";    // the check passed
+inline constexpr char kRpc[] = "rpc";  // a supervisord call failed
+inline constexpr char kMail[] = "mail";  // a mail was not sent
 }  // namespace reason
 
-// StatusReason(503) is "status=503".
-std::string StatusReason(int status);
-
-// ProbeErrorReason() maps a probe error kind to timeout/refused/dns/tls, and
-// kOther (and kNone) to "error".
-absl::string_view ProbeErrorReason(ProbeErrorKind kind);
-
+// LogField is one extra key/value pair of a record.
 struct LogField {
   std::string key;    // an identifier; other bytes are written as '_'
   std::string value;
 };
 
+// LogRecord is one event, before redaction and time stamping.
 struct LogRecord {
   std::string reason;             // a reason code, e.g. "status=503"
   std::string url;                // raw; redacted on output
@@ -98,10 +89,11 @@ struct LogRecord {
                                   // should not repeat time/name/reason/url/msg
 };
 
-// FormatLogLine() renders one record, ending in '\n', exactly as EventLog
-// writes it (after redaction, which it does not do itself).
-std::string FormatLogLine(LogFormat format, absl::string_view name, absl::Time time,
-                          const LogRecord& record);
+// FormatLogLine() renders one record of `listener` (named `name`, "" for
+// none), ending in '\n', exactly as EventLog writes it (after redaction,
+// which it does not do itself).
+std::string FormatLogLine(LogFormat format, absl::string_view listener, absl::string_view name,
+                          absl::Time time, const LogRecord& record);
 
 // JsonQuote() is `"` + the escaped string + `"`, as described above.
 std::string JsonQuote(absl::string_view bytes);
@@ -109,6 +101,7 @@ std::string JsonQuote(absl::string_view bytes);
 // TextValue() is a value of the text form, bare or quoted as described above.
 std::string TextValue(absl::string_view bytes);
 
+// LogSink is where EventLog writes its lines.
 class LogSink {
  public:
   virtual ~LogSink() = default;
@@ -140,12 +133,15 @@ class MemoryLogSink : public LogSink {
   std::vector<std::string> lines_ ABSL_GUARDED_BY(mu_);
 };
 
+// EventLog stamps, redacts and writes the records of one listener.
 class EventLog {
  public:
   using Clock = std::function<absl::Time()>;
 
-  // `name` is the -n value ("" for none). `sink` must outlive the log.
-  EventLog(LogFormat format, std::string name, LogSink& sink, Clock clock = absl::Now);
+  // `listener` is the program ("httpok"); `name` its -n value ("" for none).
+  // `sink` must outlive the log.
+  EventLog(LogFormat format, std::string listener, std::string name, LogSink& sink,
+           Clock clock = absl::Now);
 
   // AddSecret() registers a string that must never be written (an empty
   // string is ignored). Longer secrets are masked first.
@@ -159,6 +155,7 @@ class EventLog {
                      absl::string_view shown_url) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const LogFormat format_;
+  const std::string listener_;
   const std::string name_;
   LogSink& sink_;
   const Clock clock_;
@@ -166,7 +163,7 @@ class EventLog {
   std::vector<std::string> secrets_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl
 
-#endif  // SVL_HTTPOK_EVENT_LOG_H_
+#endif  // SVL_KIT_EVENT_LOG_H_
