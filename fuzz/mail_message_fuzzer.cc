@@ -26,6 +26,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/control_chars.h"
 #include "mailer/message.h"
 
 namespace {
@@ -40,17 +41,9 @@ std::string Sanitized(absl::string_view value) {
   return out;
 }
 
-bool IsPrintable(absl::string_view value) {
-  for (char c : value) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u != '\t' && (u < 0x20 || u > 0x7e)) return false;
-  }
-  return true;
-}
-
 // The Subject value (lines joined without their "\n ") must decode to `want`.
 bool SubjectMatches(const std::vector<absl::string_view>& words, const std::string& want) {
-  if (IsPrintable(want)) return words.size() == 1 && words[0] == want;
+  if (svl::base::IsPrintableAsciiOrTab(want)) return words.size() == 1 && words[0] == want;
   std::string decoded;
   for (absl::string_view word : words) {
     if (word.size() > 75 || !absl::ConsumePrefix(&word, "=?UTF-8?B?") ||

@@ -50,12 +50,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "httpok/event_log.h"
-#include "kit/restart_policy.h"
 #include "httpok/status_spec.h"
+#include "kit/event_log.h"
+#include "kit/restart_policy.h"
 
 namespace svl {
 namespace httpok {
+
+using kit::LogFormat;
+using kit::ParseLogFormat;
 
 inline constexpr char kDefaultGcore[] = "/usr/bin/gcore -o";
 inline constexpr char kDefaultSendmail[] = "/usr/sbin/sendmail -t -i";

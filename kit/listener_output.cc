@@ -1,8 +1,5 @@
 #include "kit/listener_output.h"
 
-#include <errno.h>
-#include <unistd.h>
-
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,21 +10,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "base/fd_io.h"
+#include "base/url_redaction.h"
 
 namespace svl {
 namespace kit {
 
 StderrWriter FdWriter(int fd) {
-  return [fd](absl::string_view text) {
-    while (!text.empty()) {
-      const ssize_t n = ::write(fd, text.data(), text.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return;
-      }
-      text.remove_prefix(static_cast<size_t>(n));
-    }
-  };
+  return [fd](absl::string_view text) { base::WriteAll(fd, text).IgnoreError(); };
 }
 
 std::string FoldToOneLine(absl::string_view text) {
@@ -44,7 +34,7 @@ ListenerOutput::ListenerOutput(OutputSettings settings, StderrWriter writer)
       prefix_(settings_.name.empty()
                   ? absl::StrCat(settings_.listener, ": ")
                   : absl::StrCat(settings_.listener, " [", settings_.name, "]: ")),
-      shown_url_(RedactUrl(settings_.url)),
+      shown_url_(base::RedactUrl(settings_.url)),
       write_([writer = std::move(writer),
               mu = std::make_shared<absl::Mutex>()](absl::string_view text) {
         absl::MutexLock lock(mu.get());

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/url_redaction.h"
 #include "kit/event_log.h"
 #include "mailer/message.h"
 #include "mailer/sendmail_mailer.h"
@@ -26,7 +27,7 @@ absl::StatusOr<std::unique_ptr<mailer::Mailer>> MakeMailer(const MailSettings& s
   absl::StatusOr<std::unique_ptr<mailer::SmtpMailer>> smtp = mailer::SmtpMailer::Create(config);
   if (!smtp.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("option --smtp: ", RedactUrl(smtp.status().message())));
+        absl::StrCat("option --smtp: ", base::RedactUrl(smtp.status().message())));
   }
   return std::unique_ptr<mailer::Mailer>(*std::move(smtp));
 }

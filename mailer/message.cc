@@ -9,6 +9,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "base/control_chars.h"
+#include "base/utf8.h"
 
 namespace svl {
 namespace mailer {
@@ -18,35 +20,6 @@ namespace {
 // 75 - 12 = 63 characters of base64, rounded down to a multiple of 4 = 60,
 // which carries 45 bytes.
 constexpr size_t kMaxBytesPerEncodedWord = 45;
-
-bool NeedsEncoding(absl::string_view value) {
-  for (char c : value) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u == '\t') continue;
-    if (u < 0x20 || u > 0x7e) return true;
-  }
-  return false;
-}
-
-// Length of the UTF-8 sequence starting at value[i]; 1 for a byte that does
-// not start a complete, well-formed sequence (so invalid input never makes
-// the splitter loop or split oddly).
-size_t Utf8SequenceLength(absl::string_view value, size_t i) {
-  const unsigned char lead = static_cast<unsigned char>(value[i]);
-  size_t len = 1;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    len = 2;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    len = 3;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    len = 4;
-  }
-  if (i + len > value.size()) return 1;
-  for (size_t k = 1; k < len; ++k) {
-    if ((static_cast<unsigned char>(value[i + k]) & 0xc0) != 0x80) return 1;
-  }
-  return len;
-}
 
 std::string EncodedWord(absl::string_view bytes) {
   return absl::StrCat("=?UTF-8?B?", absl::Base64Escape(bytes), "?=");
@@ -83,12 +56,13 @@ std::string SanitizeHeaderValue(absl::string_view value) {
 }
 
 std::string EncodeHeaderWord(absl::string_view value) {
-  if (!NeedsEncoding(value)) return std::string(value.data(), value.size());
+  if (base::IsPrintableAsciiOrTab(value)) return std::string(value.data(), value.size());
   std::string out;
   size_t chunk_start = 0;
   size_t i = 0;
   while (i < value.size()) {
-    const size_t len = Utf8SequenceLength(value, i);
+    // A code point is never split; an invalid byte is a unit of its own.
+    const size_t len = base::DecodeUtf8(value.substr(i)).length;
     if (i + len - chunk_start > kMaxBytesPerEncodedWord) {
       if (!out.empty()) out += "\n ";
       out += EncodedWord(value.substr(chunk_start, i - chunk_start));

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -127,6 +128,22 @@ INSTANTIATE_TEST_SUITE_P(
             "\n =?UTF-8?B?w6nDqcOpw6nDqcOpw6nDqQ==?="},
         // Invalid UTF-8 is encoded byte for byte.
         EncodeCase{"\xff\xc3", "=?UTF-8?B?/8M=?="}));
+
+TEST(EncodeHeaderWordTest, InvalidSequencesMaySplitBetweenTheirBytes) {
+  // 44 ASCII bytes, then an encoded surrogate (not UTF-8): only whole code
+  // points are kept together, so its bytes may go to different words.
+  const std::string value = std::string(44, 'a') + "\xed\xa0\x80";
+  const std::string encoded = EncodeHeaderWord(value);
+  const size_t fold = encoded.find("\n ");
+  ASSERT_NE(fold, std::string::npos) << encoded;
+  std::string first;
+  std::string second;
+  ASSERT_TRUE(absl::Base64Unescape(encoded.substr(10, fold - 12), &first)) << encoded;
+  ASSERT_TRUE(absl::Base64Unescape(encoded.substr(fold + 12, encoded.size() - fold - 14), &second))
+      << encoded;
+  EXPECT_EQ(first, std::string(44, 'a') + "\xed");
+  EXPECT_EQ(second, "\xa0\x80");
+}
 
 TEST(EncodeHeaderWordTest, NoEncodedWordExceeds75Characters) {
   std::string subject;

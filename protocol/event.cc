@@ -12,7 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "protocol/code_points.h"
+#include "base/utf8.h"
 #include "protocol/quote.h"
 
 namespace svl {
@@ -166,11 +166,11 @@ std::size_t CountCodePoints(absl::string_view bytes) {
   std::size_t i = 0;
   while (i < bytes.size()) {
     std::size_t pending =
-        internal::AnnouncedContinuationBytes(static_cast<unsigned char>(bytes[i]));
+        base::Utf8AnnouncedContinuationBytes(static_cast<unsigned char>(bytes[i]));
     ++i;
     ++count;
     while (pending > 0 && i < bytes.size() &&
-           internal::IsContinuationByte(static_cast<unsigned char>(bytes[i]))) {
+           base::IsUtf8ContinuationByte(static_cast<unsigned char>(bytes[i]))) {
       ++i;
       --pending;
     }

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
-#include "protocol/code_points.h"
+#include "base/utf8.h"
 #include "protocol/event.h"
 
 namespace svl {
@@ -80,7 +80,7 @@ absl::StatusOr<absl::optional<Event>> EventStreamParser::Next() {
   while (i < size) {
     const unsigned char byte = data[i];
     if (pending_continuations_ > 0) {
-      if (internal::IsContinuationByte(byte)) {
+      if (base::IsUtf8ContinuationByte(byte)) {
         ++i;
         --pending_continuations_;
         continue;
@@ -88,7 +88,7 @@ absl::StatusOr<absl::optional<Event>> EventStreamParser::Next() {
       pending_continuations_ = 0;  // cut short: the code point ends here
     }
     if (remaining_ == 0) break;
-    pending_continuations_ = internal::AnnouncedContinuationBytes(byte);
+    pending_continuations_ = base::Utf8AnnouncedContinuationBytes(byte);
     ++i;
     --remaining_;
   }

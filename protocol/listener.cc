@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
+#include "base/fd_io.h"
 #include "protocol/event.h"
 #include "protocol/event_stream.h"
 
@@ -22,25 +23,16 @@ namespace {
 
 constexpr std::size_t kReadChunk = 64 * 1024;
 
-// WriteAll() writes every byte, looping over short writes and EINTR.
-absl::Status WriteAll(int fd, absl::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EPIPE) {
-        // Its own code: the reader is gone (supervisord closed our stdout),
-        // which a listener reports differently from a failing descriptor.
-        absl::Status closed =
-            absl::UnavailableError(absl::StrCat("write(2) to fd ", fd, ": Broken pipe"));
-        closed.SetPayload(kClosedOutputPayload, absl::Cord("EPIPE"));
-        return closed;
-      }
-      return absl::ErrnoToStatus(errno, absl::StrCat("write(2) to fd ", fd));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return absl::OkStatus();
+// WriteAllOrClosed() is base::WriteAll(), except that a reader that is gone
+// (supervisord closed our stdout) gets its own code, which a listener
+// reports differently from a failing descriptor.
+absl::Status WriteAllOrClosed(int fd, absl::string_view bytes) {
+  absl::Status status = base::WriteAll(fd, bytes);
+  if (!base::IsBrokenPipe(status)) return status;
+  absl::Status closed =
+      absl::UnavailableError(absl::StrCat("write(2) to fd ", fd, ": Broken pipe"));
+  closed.SetPayload(kClosedOutputPayload, absl::Cord("EPIPE"));
+  return closed;
 }
 
 }  // namespace
@@ -55,12 +47,12 @@ std::string FormatResult(absl::string_view result) {
 
 Listener::Listener(int in_fd, int out_fd) : in_fd_(in_fd), out_fd_(out_fd) {}
 
-absl::Status Listener::WriteReady() { return WriteAll(out_fd_, kReadyToken); }
+absl::Status Listener::WriteReady() { return WriteAllOrClosed(out_fd_, kReadyToken); }
 
 absl::Status Listener::WriteResult(absl::string_view result, bool then_ready) {
   std::string reply = FormatResult(result);
   if (then_ready) reply.append(kReadyToken.data(), kReadyToken.size());
-  return WriteAll(out_fd_, reply);
+  return WriteAllOrClosed(out_fd_, reply);
 }
 
 absl::StatusOr<Event> Listener::ReadEvent() {

@@ -1,7 +1,4 @@
-#include "httpok/event_log.h"
-
-#include <errno.h>
-#include <unistd.h>
+#include "kit/event_log.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -19,45 +16,13 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "httpok/http_probe.h"
+#include "base/fd_io.h"
+#include "base/url_redaction.h"
+#include "base/utf8.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
-
-// DecodeUtf8() returns the length (1-4) of the valid UTF-8 sequence at the
-// start of `s` and its code point, or 0 when the first byte does not begin
-// one (RFC 3629: no overlongs, surrogates or code points above U+10FFFF).
-int DecodeUtf8(absl::string_view s, std::uint32_t* code_point) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const auto continuation = [&](size_t i) { return i < s.size() && (byte(i) & 0xC0) == 0x80; };
-  const unsigned char b0 = byte(0);
-  if (b0 < 0x80) {
-    *code_point = b0;
-    return 1;
-  }
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    if (!continuation(1)) return 0;
-    *code_point = ((b0 & 0x1Fu) << 6) | (byte(1) & 0x3Fu);
-    return 2;
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (!continuation(1) || !continuation(2)) return 0;
-    if (b0 == 0xE0 && byte(1) < 0xA0) return 0;  // overlong
-    if (b0 == 0xED && byte(1) > 0x9F) return 0;  // surrogate
-    *code_point = ((b0 & 0x0Fu) << 12) | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu);
-    return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
-    if (b0 == 0xF0 && byte(1) < 0x90) return 0;  // overlong
-    if (b0 == 0xF4 && byte(1) > 0x8F) return 0;  // above U+10FFFF
-    *code_point = ((b0 & 0x07u) << 18) | ((byte(1) & 0x3Fu) << 12) | ((byte(2) & 0x3Fu) << 6) |
-                  (byte(3) & 0x3Fu);
-    return 4;
-  }
-  return 0;
-}
 
 bool IsBareTextByte(unsigned char c) { return c > 0x20 && c < 0x7F && c != '"' && c != '\\'; }
 
@@ -67,20 +32,19 @@ void AppendTextEscaped(absl::string_view bytes, absl::string_view also_hex, std:
   size_t i = 0;
   while (i < bytes.size()) {
     const unsigned char c = static_cast<unsigned char>(bytes[i]);
-    std::uint32_t code_point = 0;
-    const int length = DecodeUtf8(bytes.substr(i), &code_point);
-    if (length == 0) {
+    const base::Utf8Step step = base::DecodeUtf8(bytes.substr(i));
+    if (!step.valid()) {
       absl::StrAppendFormat(out, "\\x%02x", c);
       ++i;
       continue;
     }
-    if (length > 1) {
-      if (code_point < 0xA0) {
-        absl::StrAppendFormat(out, "\\u%04x", code_point);  // C1 control
+    if (step.length > 1) {
+      if (step.code_point < 0xA0) {  // a C1 control
+        absl::StrAppendFormat(out, "\\u%04x", static_cast<std::uint32_t>(step.code_point));
       } else {
-        out->append(bytes.data() + i, length);
+        out->append(bytes.data() + i, step.length);
       }
-      i += length;
+      i += step.length;
       continue;
     }
     ++i;
@@ -108,20 +72,20 @@ void AppendJsonEscaped(absl::string_view bytes, std::string* out) {
   size_t i = 0;
   while (i < bytes.size()) {
     const unsigned char c = static_cast<unsigned char>(bytes[i]);
-    std::uint32_t code_point = 0;
-    const int length = DecodeUtf8(bytes.substr(i), &code_point);
-    if (length == 0) {
+    const base::Utf8Step step = base::DecodeUtf8(bytes.substr(i));
+    if (!step.valid()) {
       out->append("\\ufffd");
       ++i;
       continue;
     }
-    if (length > 1) {
+    if (step.length > 1) {
+      const char32_t code_point = step.code_point;
       if (code_point < 0xA0 || code_point == 0x2028 || code_point == 0x2029) {
-        absl::StrAppendFormat(out, "\\u%04x", code_point);
+        absl::StrAppendFormat(out, "\\u%04x", static_cast<std::uint32_t>(code_point));
       } else {
-        out->append(bytes.data() + i, length);
+        out->append(bytes.data() + i, step.length);
       }
-      i += length;
+      i += step.length;
       continue;
     }
     ++i;
@@ -181,25 +145,6 @@ absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view value) {
       "bad --log-format value \"", absl::CEscape(value), "\": expected text or json"));
 }
 
-std::string StatusReason(int status) { return absl::StrCat("status=", status); }
-
-absl::string_view ProbeErrorReason(ProbeErrorKind kind) {
-  switch (kind) {
-    case ProbeErrorKind::kTimeout:
-      return reason::kTimeout;
-    case ProbeErrorKind::kRefused:
-      return reason::kRefused;
-    case ProbeErrorKind::kDns:
-      return reason::kDns;
-    case ProbeErrorKind::kTls:
-      return reason::kTls;
-    case ProbeErrorKind::kNone:
-    case ProbeErrorKind::kOther:
-      break;
-  }
-  return reason::kError;
-}
-
 std::string JsonQuote(absl::string_view bytes) {
   std::string out = "\"";
   AppendJsonEscaped(bytes, &out);
@@ -219,8 +164,8 @@ std::string TextValue(absl::string_view bytes) {
   return out;
 }
 
-std::string FormatLogLine(LogFormat format, absl::string_view name, absl::Time time,
-                          const LogRecord& record) {
+std::string FormatLogLine(LogFormat format, absl::string_view listener, absl::string_view name,
+                          absl::Time time, const LogRecord& record) {
   std::string line;
   if (format == LogFormat::kJson) {
     absl::StrAppend(&line, "{\"time\":", JsonQuote(Timestamp(time)));
@@ -234,7 +179,7 @@ std::string FormatLogLine(LogFormat format, absl::string_view name, absl::Time t
     line.append("}\n");
     return line;
   }
-  absl::StrAppend(&line, Timestamp(time), " httpok");
+  absl::StrAppend(&line, Timestamp(time), " ", listener);
   if (!name.empty()) {
     line.push_back('[');
     AppendTextEscaped(name, " []", &line);
@@ -255,14 +200,7 @@ std::string FormatLogLine(LogFormat format, absl::string_view name, absl::Time t
 }
 
 void FdLogSink::Write(absl::string_view line) {
-  while (!line.empty()) {
-    ssize_t n = ::write(fd_, line.data(), line.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    line.remove_prefix(static_cast<size_t>(n));
-  }
+  base::WriteAll(fd_, line).IgnoreError();  // a lost log line is not worth more
 }
 
 void MemoryLogSink::Write(absl::string_view line) {
@@ -275,8 +213,13 @@ std::vector<std::string> MemoryLogSink::lines() const {
   return lines_;
 }
 
-EventLog::EventLog(LogFormat format, std::string name, LogSink& sink, Clock clock)
-    : format_(format), name_(std::move(name)), sink_(sink), clock_(std::move(clock)) {}
+EventLog::EventLog(LogFormat format, std::string listener, std::string name, LogSink& sink,
+                   Clock clock)
+    : format_(format),
+      listener_(std::move(listener)),
+      name_(std::move(name)),
+      sink_(sink),
+      clock_(std::move(clock)) {}
 
 void EventLog::AddSecret(absl::string_view secret) {
   if (secret.empty()) return;
@@ -293,7 +236,7 @@ std::string EventLog::Redact(absl::string_view text, absl::string_view raw_url,
     out = absl::StrReplaceAll(out, {{raw_url, shown_url}});
   }
   // The URL's own credentials, wherever else they appear (longest first).
-  const absl::string_view user_info = UrlUserInfo(raw_url).value_or(absl::string_view());
+  const absl::string_view user_info = base::UrlUserInfo(raw_url).value_or(absl::string_view());
   if (!user_info.empty()) {
     out = absl::StrReplaceAll(out, {{user_info, "***"}});
     size_t colon = user_info.find(':');
@@ -310,7 +253,7 @@ std::string EventLog::Redact(absl::string_view text, absl::string_view raw_url,
 void EventLog::Log(const LogRecord& record) {
   const absl::Time now = clock_();
   absl::MutexLock lock(&mu_);
-  const std::string shown_url = RedactUrl(record.url);
+  const std::string shown_url = base::RedactUrl(record.url);
   LogRecord redacted;
   redacted.reason = Redact(record.reason, record.url, shown_url);
   redacted.url = Redact(shown_url, record.url, shown_url);
@@ -319,8 +262,8 @@ void EventLog::Log(const LogRecord& record) {
   for (const LogField& field : record.fields) {
     redacted.fields.push_back({field.key, Redact(field.value, record.url, shown_url)});
   }
-  sink_.Write(FormatLogLine(format_, name_, now, redacted));
+  sink_.Write(FormatLogLine(format_, listener_, name_, now, redacted));
 }
 
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl

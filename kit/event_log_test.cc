@@ -1,4 +1,4 @@
-#include "httpok/event_log.h"
+#include "kit/event_log.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -14,11 +14,10 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "httpok/http_probe.h"
 #include "tests/testing/status_matchers.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 using ::svl::testing::IsOkAndHolds;
@@ -30,35 +29,45 @@ const absl::Time kTime =
     absl::Milliseconds(123);
 
 LogRecord Status503() {
-  return {StatusReason(503), "http://h/x", "status contacting http://h/x: 503 Service Unavailable",
+  return {"status=503", "http://h/x", "status contacting http://h/x: 503 Service Unavailable",
           {{"process", "web:web_00"}}};
 }
 
 TEST(EventLogTest, TextLine) {
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, "edge1", kTime, Status503()),
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, "httpok", "edge1", kTime, Status503()),
             "2026-11-25T13:05:07.123Z httpok[edge1] reason=status=503 url=http://h/x "
             "msg=\"status contacting http://h/x: 503 Service Unavailable\" process=web:web_00\n");
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, "", kTime + absl::Milliseconds(877),
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, "httpok", "", kTime + absl::Milliseconds(877),
                           {"ok", "http://h/x", "", {}}),
             "2026-11-25T13:05:08.000Z httpok reason=ok url=http://h/x\n");
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, "", kTime, {"mail", "", "sendmail exited 1", {}}),
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, "httpok", "", kTime,
+                          {"mail", "", "sendmail exited 1", {}}),
             "2026-11-25T13:05:07.123Z httpok reason=mail msg=\"sendmail exited 1\"\n");
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, "", absl::UnixEpoch(),
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, "httpok", "", absl::UnixEpoch(),
                           {"rpc", "", "", {{"bad key", ""}, {"", "x y"}, {"k=", "é"}}}),
             "1970-01-01T00:00:00.000Z httpok reason=rpc bad_key=\"\" _=\"x y\" k_=\"é\"\n");
 }
 
+TEST(EventLogTest, TheListenerNamesTheTextLineOnly) {
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, "memmon", "edge1", kTime, {"ok", "", "", {}}),
+            "2026-11-25T13:05:07.123Z memmon[edge1] reason=ok\n");
+  EXPECT_EQ(FormatLogLine(LogFormat::kJson, "memmon", "edge1", kTime, {"ok", "", "", {}}),
+            "{\"time\":\"2026-11-25T13:05:07.123Z\",\"name\":\"edge1\",\"reason\":\"ok\"}\n");
+}
+
 TEST(EventLogTest, TextNameIsOneToken) {
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, "edge 1]\n\xff", kTime, {"ok", "", "", {}}),
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, "httpok", "edge 1]\n\xff", kTime,
+                          {"ok", "", "", {}}),
             "2026-11-25T13:05:07.123Z httpok[edge\\x201\\x5d\\n\\xff] reason=ok\n");
 }
 
 TEST(EventLogTest, JsonLine) {
-  EXPECT_EQ(FormatLogLine(LogFormat::kJson, "edge1", kTime, Status503()),
+  EXPECT_EQ(FormatLogLine(LogFormat::kJson, "httpok", "edge1", kTime, Status503()),
             "{\"time\":\"2026-11-25T13:05:07.123Z\",\"name\":\"edge1\",\"reason\":\"status=503\","
             "\"url\":\"http://h/x\",\"msg\":\"status contacting http://h/x: 503 Service "
             "Unavailable\",\"process\":\"web:web_00\"}\n");
-  EXPECT_EQ(FormatLogLine(LogFormat::kJson, "", kTime, {"timeout", "", "", {{"k\"", "\n"}}}),
+  EXPECT_EQ(FormatLogLine(LogFormat::kJson, "httpok", "", kTime,
+                          {"timeout", "", "", {{"k\"", "\n"}}}),
             "{\"time\":\"2026-11-25T13:05:07.123Z\",\"reason\":\"timeout\",\"k_\":\"\\n\"}\n");
 }
 
@@ -107,11 +116,11 @@ TEST(EventLogTest, Escaping) {
 }
 
 TEST(EventLogTest, MsgIsAlwaysQuotedAndOneLine) {
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, "", kTime,
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, "httpok", "", kTime,
                           {"error", "", "error contacting x:\n\n timed out", {}}),
             "2026-11-25T13:05:07.123Z httpok reason=error msg=\"error contacting x:\\n\\n timed "
             "out\"\n");
-  EXPECT_EQ(FormatLogLine(LogFormat::kText, "", kTime, {"ok", "", "word", {}}),
+  EXPECT_EQ(FormatLogLine(LogFormat::kText, "httpok", "", kTime, {"ok", "", "word", {}}),
             "2026-11-25T13:05:07.123Z httpok reason=ok msg=\"word\"\n");
 }
 
@@ -130,9 +139,9 @@ class FakeClock {
 TEST(EventLogTest, LogStampsWithTheInjectedClock) {
   MemoryLogSink sink;
   FakeClock clock;
-  EventLog log(LogFormat::kText, "n", sink, [&clock] { return clock.Now(); });
+  EventLog log(LogFormat::kText, "httpok", "n", sink, [&clock] { return clock.Now(); });
   log.Log({"ok", "http://h/", "", {}});
-  log.Log({StatusReason(500), "http://h/", "", {}});
+  log.Log({"status=500", "http://h/", "", {}});
   EXPECT_THAT(sink.lines(),
               ElementsAre("2026-11-25T13:05:07.123Z httpok[n] reason=ok url=http://h/\n",
                           "2026-11-25T13:05:08.623Z httpok[n] reason=status=500 url=http://h/\n"));
@@ -140,13 +149,13 @@ TEST(EventLogTest, LogStampsWithTheInjectedClock) {
 
 TEST(EventLogTest, CredentialsNeverAppear) {
   MemoryLogSink sink;
-  EventLog text(LogFormat::kText, "", sink, [] { return kTime; });
-  EventLog json(LogFormat::kJson, "", sink, [] { return kTime; });
+  EventLog text(LogFormat::kText, "httpok", "", sink, [] { return kTime; });
+  EventLog json(LogFormat::kJson, "httpok", "", sink, [] { return kTime; });
   text.AddSecret("s3cr3t-basic");
   json.AddSecret("s3cr3t-basic");
   text.AddSecret("");  // ignored
   const LogRecord record = {
-      reason::kRefused,
+      "refused",
       "https://alice:pa55word@h:8443/health",
       "error contacting https://alice:pa55word@h:8443/health:\n\n refused (alice:pa55word, "
       "pa55word, Authorization with s3cr3t-basic)",
@@ -171,7 +180,7 @@ TEST(EventLogTest, CredentialsNeverAppear) {
 
 TEST(EventLogTest, LongerSecretsAreMaskedFirst) {
   MemoryLogSink sink;
-  EventLog log(LogFormat::kText, "", sink, [] { return kTime; });
+  EventLog log(LogFormat::kText, "httpok", "", sink, [] { return kTime; });
   log.AddSecret("abc");
   log.AddSecret("abcdef");
   log.Log({"ok", "", "abcdef abc", {}});
@@ -183,7 +192,7 @@ TEST(EventLogTest, FdLogSinkWritesWholeLines) {
   ASSERT_EQ(pipe(fds), 0);
   {
     FdLogSink sink(fds[1]);
-    EventLog log(LogFormat::kJson, "", sink, [] { return kTime; });
+    EventLog log(LogFormat::kJson, "httpok", "", sink, [] { return kTime; });
     log.Log({"ok", "", "", {}});
     sink.Write(std::string(100000, 'x').substr(0, 0));  // empty: nothing written
   }
@@ -203,7 +212,7 @@ TEST(EventLogTest, FdLogSinkDropsErrors) {
 
 TEST(EventLogTest, ConcurrentRecordsDoNotInterleave) {
   MemoryLogSink sink;
-  EventLog log(LogFormat::kText, "", sink, [] { return kTime; });
+  EventLog log(LogFormat::kText, "httpok", "", sink, [] { return kTime; });
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&log, t] {
@@ -228,17 +237,6 @@ TEST(EventLogTest, ParseLogFormat) {
   EXPECT_THAT(ParseLogFormat(""), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST(EventLogTest, ReasonCodes) {
-  EXPECT_EQ(StatusReason(503), "status=503");
-  EXPECT_EQ(StatusReason(200), "status=200");
-  EXPECT_EQ(ProbeErrorReason(ProbeErrorKind::kTimeout), "timeout");
-  EXPECT_EQ(ProbeErrorReason(ProbeErrorKind::kRefused), "refused");
-  EXPECT_EQ(ProbeErrorReason(ProbeErrorKind::kDns), "dns");
-  EXPECT_EQ(ProbeErrorReason(ProbeErrorKind::kTls), "tls");
-  EXPECT_EQ(ProbeErrorReason(ProbeErrorKind::kOther), "error");
-  EXPECT_EQ(ProbeErrorReason(ProbeErrorKind::kNone), "error");
-}
-
 }  // namespace
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl
