@@ -18,7 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "httpok/gcore.h"
-#include "httpok/python_repr.h"
+#include "kit/python_text.h"
 #include "mailer/message.h"
 #include "protocol/listener.h"
 #include "supervisor_rpc/fault.h"
@@ -27,6 +27,8 @@ namespace svl {
 namespace httpok {
 namespace {
 
+using kit::PythonFaultRepr;
+using kit::PythonListRepr;
 using supervisor_rpc::ProcessInfo;
 using supervisor_rpc::ProcessState;
 

@@ -1,9 +1,10 @@
-// File: httpok/python_repr.h
+// File: kit/python_text.h
 //
-// Python-compatible rendering of the few values httpok puts into its messages,
-// so that its stderr lines and mails are byte-identical to superlance's:
-// `repr(str)`, `repr(list of str)` and `str(xmlrpclib.Fault)`.
-// See ../shared/reference/httpok-upstream.md §2.6.
+// Python-compatible rendering of the values listeners put into their
+// messages, so that stderr lines and mails are byte-identical to those of the
+// Python listeners they replace: `repr(str)`, `repr(list of str)`,
+// `str(xmlrpc.client.Fault)`, supervisor's `childutils.get_asctime()` and
+// `time.asctime()`.
 //
 // Example:
 //
@@ -11,17 +12,20 @@
 //   PythonRepr("can't")                  // "can't"
 //   PythonListRepr({"foo", "bar"})       // ['foo', 'bar']
 //   PythonFaultRepr(50, "SPAWN_ERROR")   // <Fault 50: 'SPAWN_ERROR'>
+//   SupervisorAsctime(now, absl::LocalTimeZone())  // 2026-12-01 17:23:00,123
+//   PythonAsctime(now, absl::LocalTimeZone())      // Tue Dec  1 17:23:00 2026
 
-#ifndef SVL_HTTPOK_PYTHON_REPR_H_
-#define SVL_HTTPOK_PYTHON_REPR_H_
+#ifndef SVL_KIT_PYTHON_TEXT_H_
+#define SVL_KIT_PYTHON_TEXT_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 
 // PythonRepr()
 //
@@ -50,7 +54,19 @@ std::string PythonListRepr(const std::vector<std::string>& items);
 // `<Fault CODE: REPR(fault_string)>`.
 std::string PythonFaultRepr(int code, absl::string_view fault_string);
 
-}  // namespace httpok
+// SupervisorAsctime() is supervisor's childutils.get_asctime() at `time` in
+// `zone`: `YYYY-mm-dd HH:MM:SS,mmm`, the milliseconds truncated (`,999` for
+// .9996 s), no zone shown. Callers pass absl::LocalTimeZone() for the
+// listener's local time (the TZ environment variable, as Python's localtime).
+std::string SupervisorAsctime(absl::Time time, absl::TimeZone zone);
+
+// PythonAsctime() is Python's time.asctime() (C asctime() without its
+// newline) at `time` in `zone`: `Www Mmm DD HH:MM:SS YYYY` with English day
+// and month names in any locale and the day of the month padded with a
+// space, e.g. `Tue Dec  1 17:23:00 2026`.
+std::string PythonAsctime(absl::Time time, absl::TimeZone zone);
+
+}  // namespace kit
 }  // namespace svl
 
-#endif  // SVL_HTTPOK_PYTHON_REPR_H_
+#endif  // SVL_KIT_PYTHON_TEXT_H_
