@@ -57,7 +57,7 @@ std::string PythonFaultRepr(int code, absl::string_view fault_string);
 // SupervisorAsctime() is supervisor's childutils.get_asctime() at `time` in
 // `zone`: `YYYY-mm-dd HH:MM:SS,mmm`, the milliseconds truncated (`,999` for
 // .9996 s), no zone shown. Callers pass absl::LocalTimeZone() for the
-// listener's local time (the TZ environment variable, as Python's localtime).
+// listener's local time.
 std::string SupervisorAsctime(absl::Time time, absl::TimeZone zone);
 
 // PythonAsctime() is Python's time.asctime() (C asctime() without its
