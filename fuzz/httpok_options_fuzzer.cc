@@ -2,8 +2,8 @@
 // The input, split at NUL bytes, is argv[1..] (argv[0] is "httpok").
 //
 // Oracles (abort() on violation):
-//   - parsing the same argv twice gives the same result (the parser resets
-//     getopt's global state on every call);
+//   - parsing the same argv twice gives the same result (the parser keeps no
+//     state between calls);
 //   - an accepted command line without -h/--version has a URL that
 //     ValidateProbeUrl() accepts, a timeout > 0, a retry interval >= 0 and
 //     every -c range within 100-599.
@@ -37,7 +37,7 @@ bool Same(const HttpOkOptions& a, const HttpOkOptions& b) {
 }
 
 absl::StatusOr<HttpOkOptions> Parse(const std::vector<std::string>& args) {
-  // getopt may reorder argv entries: give each call a fresh copy.
+  // Each call gets a fresh copy, so that a parser writing to argv would show.
   std::vector<std::string> storage = args;
   std::vector<char*> argv;
   for (std::string& arg : storage) argv.push_back(arg.data());

@@ -1,10 +1,6 @@
 #include "httpok/options.h"
 
-#include <getopt.h>
-
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -18,14 +14,31 @@
 #include "kit/gcore.h"
 #include "httpok/http_probe.h"
 #include "httpok/status_spec.h"
+#include "kit/command_line.h"
+#include "kit/option_values.h"
 
 namespace svl {
 namespace httpok {
 namespace {
 
-// Values for the long-only options (outside the char range).
-enum LongOnly : int {
-  kInsecure = 256,
+using kit::OptionSpec;
+using kit::SecondsBound;
+
+enum OptionId : int {
+  kHelp,
+  kProgram,
+  kAny,
+  kTimeout,
+  kCode,
+  kBody,
+  kSendmail,
+  kEmail,
+  kGcore,
+  kCoredir,
+  kEager,
+  kNotEager,
+  kName,
+  kInsecure,
   kCacert,
   kRetryInterval,
   kVersion,
@@ -53,187 +66,51 @@ enum LongOnly : int {
   kStateDir,
 };
 
-// The option table. The upstream entries come first; new options are long
-// only. kGeneration says where each generation of long options ends (see
-// ResolveLongName()).
-const struct option kLongOptions[] = {
-    // Generation 0: upstream.
-    {"help", no_argument, nullptr, 'h'},
-    {"program", required_argument, nullptr, 'p'},
-    {"any", no_argument, nullptr, 'a'},
-    {"timeout", required_argument, nullptr, 't'},
-    {"code", required_argument, nullptr, 'c'},
-    {"body", required_argument, nullptr, 'b'},
-    {"sendmail_program", required_argument, nullptr, 's'},
-    {"email", required_argument, nullptr, 'm'},
-    {"gcore", required_argument, nullptr, 'g'},
-    {"coredir", required_argument, nullptr, 'd'},
-    {"eager", no_argument, nullptr, 'e'},
-    {"not-eager", no_argument, nullptr, 'E'},
-    {"name", required_argument, nullptr, 'n'},
-    // Generation 1: the first additions (issue 5).
-    {"insecure", no_argument, nullptr, kInsecure},
-    {"cacert", required_argument, nullptr, kCacert},
-    {"retry-interval", required_argument, nullptr, kRetryInterval},
-    {"version", no_argument, nullptr, kVersion},
-    // Generation 2: issue 7.
-    {"failures", required_argument, nullptr, kFailures},
-    {"successes", required_argument, nullptr, kSuccesses},
-    {"grace", required_argument, nullptr, kGrace},
-    {"max-restarts", required_argument, nullptr, kMaxRestarts},
-    {"restart-window", required_argument, nullptr, kRestartWindow},
-    {"dry-run", no_argument, nullptr, kDryRun},
-    {"method", required_argument, nullptr, kMethod},
-    {"header", required_argument, nullptr, kHeader},
-    {"user", required_argument, nullptr, kUser},
-    {"not-body", required_argument, nullptr, kNotBody},
-    {"max-redirects", required_argument, nullptr, kMaxRedirects},
-    {"connect-timeout", required_argument, nullptr, kConnectTimeout},
-    {"client-cert", required_argument, nullptr, kClientCert},
-    {"client-key", required_argument, nullptr, kClientKey},
-    {"smtp", required_argument, nullptr, kSmtp},
-    {"mail-from", required_argument, nullptr, kMailFrom},
-    {"smtp-user", required_argument, nullptr, kSmtpUser},
-    {"smtp-password", required_argument, nullptr, kSmtpPassword},
-    {"notify-once", no_argument, nullptr, kNotifyOnce},
-    {"log-format", required_argument, nullptr, kLogFormat},
-    {"restart-timeout", required_argument, nullptr, kRestartTimeout},
-    {"state-dir", required_argument, nullptr, kStateDir},
-    {nullptr, 0, nullptr, 0},
+// The option table. The precedence of a long option is its generation, so
+// that an abbreviation keeps the meaning it had before newer options existed
+// (see options.h): 0 upstream's, 1 the first additions, 2 the later ones.
+// New options are long only.
+constexpr OptionSpec kOptions[] = {
+    {kHelp, 'h', "help", false, 0},
+    {kProgram, 'p', "program", true, 0},
+    {kAny, 'a', "any", false, 0},
+    {kTimeout, 't', "timeout", true, 0},
+    {kCode, 'c', "code", true, 0},
+    {kBody, 'b', "body", true, 0},
+    {kSendmail, 's', "sendmail_program", true, 0},
+    {kEmail, 'm', "email", true, 0},
+    {kGcore, 'g', "gcore", true, 0},
+    {kCoredir, 'd', "coredir", true, 0},
+    {kEager, 'e', "eager", false, 0},
+    {kNotEager, 'E', "not-eager", false, 0},
+    {kName, 'n', "name", true, 0},
+    {kInsecure, '\0', "insecure", false, 1},
+    {kCacert, '\0', "cacert", true, 1},
+    {kRetryInterval, '\0', "retry-interval", true, 1},
+    {kVersion, '\0', "version", false, 1},
+    {kFailures, '\0', "failures", true, 2},
+    {kSuccesses, '\0', "successes", true, 2},
+    {kGrace, '\0', "grace", true, 2},
+    {kMaxRestarts, '\0', "max-restarts", true, 2},
+    {kRestartWindow, '\0', "restart-window", true, 2},
+    {kDryRun, '\0', "dry-run", false, 2},
+    {kMethod, '\0', "method", true, 2},
+    {kHeader, '\0', "header", true, 2},
+    {kUser, '\0', "user", true, 2},
+    {kNotBody, '\0', "not-body", true, 2},
+    {kMaxRedirects, '\0', "max-redirects", true, 2},
+    {kConnectTimeout, '\0', "connect-timeout", true, 2},
+    {kClientCert, '\0', "client-cert", true, 2},
+    {kClientKey, '\0', "client-key", true, 2},
+    {kSmtp, '\0', "smtp", true, 2},
+    {kMailFrom, '\0', "mail-from", true, 2},
+    {kSmtpUser, '\0', "smtp-user", true, 2},
+    {kSmtpPassword, '\0', "smtp-password", true, 2},
+    {kNotifyOnce, '\0', "notify-once", false, 2},
+    {kLogFormat, '\0', "log-format", true, 2},
+    {kRestartTimeout, '\0', "restart-timeout", true, 2},
+    {kStateDir, '\0', "state-dir", true, 2},
 };
-
-// The index in kLongOptions where each generation starts, and the end.
-constexpr int kGenerationStart[] = {
-    0, 13, 17, static_cast<int>(sizeof(kLongOptions) / sizeof(kLongOptions[0])) - 1};
-constexpr int kGenerations = 3;
-
-// '+': stop at the first non-option (Python getopt); ':': report a missing
-// value as ':' rather than '?'.
-constexpr char kShortOptions[] = "+:hp:at:c:b:s:m:g:d:eEn:";
-
-bool ShortTakesValue(char c) {
-  const char* at = std::strchr(kShortOptions + 2, c);
-  return at != nullptr && c != ':' && at[1] == ':';
-}
-
-// The display name of the option being parsed: "-t" or "--timeout" (as the
-// user spelled it, up to any '=').
-std::string OptionName(const char* element, int short_option) {
-  absl::string_view arg(element);
-  if (absl::StartsWith(arg, "--")) {
-    return std::string(arg.substr(0, arg.find('=')));
-  }
-  return std::string("-") + static_cast<char>(short_option);
-}
-
-// The number of table entries `prefix` (without "--") abbreviates, and
-// whether one matched exactly.
-int CountLongMatches(absl::string_view prefix, bool* exact) {
-  int count = 0;
-  *exact = false;
-  for (const struct option* o = kLongOptions; o->name != nullptr; ++o) {
-    if (o->name == prefix) *exact = true;
-    if (absl::StartsWith(o->name, prefix)) ++count;
-  }
-  return count;
-}
-
-// ResolveLongName() gives the kLongOptions index of `name` (without "--"):
-// an exact name, else the option of the oldest generation that has any
-// option starting with `name`, if that generation has exactly one; -1 when
-// nothing matches, -2 when it is ambiguous.
-int ResolveLongName(absl::string_view name) {
-  for (int i = 0; kLongOptions[i].name != nullptr; ++i) {
-    if (kLongOptions[i].name == name) return i;
-  }
-  if (name.empty()) return -2;  // "--=x": every option matches
-  for (int generation = 0; generation < kGenerations; ++generation) {
-    int found = -1;
-    int count = 0;
-    for (int i = kGenerationStart[generation]; i < kGenerationStart[generation + 1]; ++i) {
-      if (absl::StartsWith(kLongOptions[i].name, name)) {
-        found = i;
-        ++count;
-      }
-    }
-    if (count == 1) return found;
-    if (count > 1) return -2;
-  }
-  return -1;
-}
-
-// CanonicalizeArgs() is the pre-pass: it walks argv as getopt will (stop at
-// the first non-option or after "--"; a value-taking option consumes the
-// rest of its element or the next one) and rewrites each long option to its
-// full name, so that getopt_long only ever sees exact names. An unknown or
-// ambiguous name is an error, reported as getopt would word it.
-absl::Status CanonicalizeArgs(std::vector<std::string>* args) {
-  for (size_t i = 1; i < args->size(); ++i) {
-    const std::string& arg = (*args)[i];
-    if (arg == "--") return absl::OkStatus();
-    if (arg.size() < 2 || arg[0] != '-') return absl::OkStatus();  // first non-option
-    if (arg[1] == '-') {
-      const size_t eq = arg.find('=');
-      const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-      const int index = ResolveLongName(name);
-      if (index == -1) return absl::InvalidArgumentError(absl::StrCat("option --", name, " not recognized"));
-      if (index == -2) {
-        return absl::InvalidArgumentError(absl::StrCat("option --", name, " not a unique prefix"));
-      }
-      const struct option& o = kLongOptions[index];
-      (*args)[i] = absl::StrCat("--", o.name, eq == std::string::npos ? "" : arg.substr(eq));
-      if (o.has_arg == required_argument && eq == std::string::npos) ++i;  // its value
-      continue;
-    }
-    for (size_t k = 1; k < arg.size(); ++k) {
-      if (ShortTakesValue(arg[k])) {
-        if (k + 1 == arg.size()) ++i;  // the value is the next element
-        break;
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-std::string MalformedMessage(const char* element, int short_option) {
-  absl::string_view arg(element);
-  if (absl::StartsWith(arg, "--")) {
-    absl::string_view name = arg.substr(2, arg.find('=') == absl::string_view::npos
-                                               ? absl::string_view::npos
-                                               : arg.find('=') - 2);
-    bool exact = false;
-    int matches = CountLongMatches(name, &exact);
-    if (matches == 0) return absl::StrCat("option --", name, " not recognized");
-    if (matches > 1 && !exact) return absl::StrCat("option --", name, " not a unique prefix");
-    return absl::StrCat("option --", name, " must not have an argument");
-  }
-  return absl::StrCat("option -", std::string(1, static_cast<char>(short_option)),
-                      " not recognized");
-}
-
-// ParseSeconds() accepts a finite decimal number of seconds (fractions
-// allowed, surrounding blanks ignored).
-bool ParseSeconds(absl::string_view text, double* seconds) {
-  double value = 0;
-  if (!absl::SimpleAtod(absl::StripAsciiWhitespace(text), &value)) return false;
-  if (!std::isfinite(value)) return false;
-  *seconds = value;
-  return true;
-}
-
-// The most seconds a timeout may hold (a year; beyond is certainly a typo).
-constexpr double kMaxSeconds = 365.0 * 24 * 3600;
-// The smallest positive duration (1 ms).
-constexpr double kMinPositiveSeconds = 0.001;
-// The largest count any counting option accepts.
-constexpr int kMaxCount = 1000000;
-
-bool HasControlChars(absl::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
 
 // RFC 9110 token characters (method and header names).
 bool IsToken(absl::string_view text) {
@@ -243,58 +120,46 @@ bool IsToken(absl::string_view text) {
   });
 }
 
-// Parses one option value into the options; errors go to `fail` (the first
-// is reported once -h is ruled out). `name` is the option as spelled.
+// Interprets option values into the options. The first bad value is kept and
+// reported once -h/--version are ruled out. `name` is the option as spelled.
 class ValueParser {
  public:
-  explicit ValueParser(std::string* first_error) : first_error_(first_error) {}
-
-  void Fail(const std::string& name, const std::string& why) {
-    if (first_error_->empty()) *first_error_ = absl::StrCat("option ", name, ": ", why);
+  // Fail() keeps `why` as "option NAME: WHY" unless an error is kept already.
+  void Fail(absl::string_view name, absl::string_view why) {
+    if (first_error_.empty()) first_error_ = absl::StrCat("option ", name, ": ", why);
   }
+  void Fail(absl::string_view name, const absl::Status& status) { Fail(name, status.message()); }
 
-  // Seconds within [min, kMaxSeconds]; `positive` excludes min itself.
-  bool Seconds(const std::string& name, const std::string& value, bool positive,
+  void Seconds(absl::string_view name, absl::string_view value, SecondsBound bound,
                absl::Duration* out) {
-    double seconds = 0;
-    if (!ParseSeconds(value, &seconds) || seconds < 0 || (positive && seconds == 0) ||
-        seconds > kMaxSeconds) {
-      Fail(name, absl::StrCat("'", value, "' is not a ",
-                              positive ? "positive number of seconds" : "number of seconds >= 0"));
-      return false;
+    absl::StatusOr<absl::Duration> seconds = kit::ParseSeconds(value, bound);
+    if (seconds.ok()) {
+      *out = *seconds;
+    } else {
+      Fail(name, seconds.status());
     }
-    // libcurl and poll() count whole milliseconds: less would be no time at
-    // all (a 1e-9 s check deadline fails every check).
-    if (positive && seconds < kMinPositiveSeconds) {
-      Fail(name, absl::StrCat("'", value, "' is below the smallest duration, 0.001 seconds"));
-      return false;
-    }
-    *out = absl::Seconds(seconds);
-    return true;
   }
 
-  // An integer within [min, max].
   template <typename Int>
-  bool Count(const std::string& name, const std::string& value, int min, int max, Int* out) {
-    int n = 0;
-    if (!absl::SimpleAtoi(value, &n) || n < min || n > max) {
-      Fail(name, absl::StrCat("'", value, "' is not an integer ", min == 0 ? ">= 0" : ">= 1",
-                              max < kMaxCount ? absl::StrCat(" and <= ", max) : ""));
-      return false;
+  void Count(absl::string_view name, absl::string_view value, int min, int max, Int* out) {
+    absl::StatusOr<int> n = kit::ParseCount(value, min, max);
+    if (n.ok()) {
+      *out = *n;
+    } else {
+      Fail(name, n.status());
     }
-    *out = n;
-    return true;
   }
 
-  void NonEmpty(const std::string& name, const std::string& value, const char* what,
-                std::string* out) {
-    if (value.empty()) Fail(name, absl::StrCat("empty ", what));
-    if (HasControlChars(value)) Fail(name, "control character in value");
+  void OneLine(absl::string_view name, const std::string& value, absl::string_view what,
+               std::string* out) {
+    if (absl::Status status = kit::CheckOneLineText(value, what); !status.ok()) Fail(name, status);
     *out = value;
   }
 
+  const std::string& first_error() const { return first_error_; }
+
  private:
-  std::string* first_error_;
+  std::string first_error_;
 };
 
 // Checks that need several options (after every option was seen).
@@ -322,115 +187,93 @@ std::string CrossCheck(const HttpOkOptions& options) {
 }  // namespace
 
 absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
+  absl::StatusOr<kit::ParsedCommandLine> line =
+      kit::ParseCommandLine(argc, argv, kOptions, kit::OptionSyntax::kGetopt);
+  if (!line.ok()) return line.status();
+
   HttpOkOptions options;
-  std::string first_error;  // the first bad value; reported after -h is ruled out
-  ValueParser parse(&first_error);
-  auto fail = [&first_error](std::string message) {
-    if (first_error.empty()) first_error = std::move(message);
-  };
-
-  // The pre-pass: long options rewritten to their full names (see
-  // ResolveLongName()); `original` keeps the user's spelling for messages.
-  std::vector<std::string> original(argv, argv + argc);
-  std::vector<std::string> args = original;
-  if (absl::Status status = CanonicalizeArgs(&args); !status.ok()) return status;
-  std::vector<char*> rewritten;
-  for (std::string& arg : args) rewritten.push_back(arg.data());
-  rewritten.push_back(nullptr);
-  char* const* const av = rewritten.data();
-
-  optind = 0;  // full reinitialisation of glibc's getopt state
-  opterr = 0;
-  while (true) {
-    const int element_index = optind == 0 ? 1 : optind;
-    const char* element = element_index < argc ? original[element_index].c_str() : "";
-    const int c = getopt_long(argc, av, kShortOptions, kLongOptions, nullptr);
-    if (c == -1) break;
-    const std::string value = optarg != nullptr ? optarg : "";
-    const std::string name = OptionName(element, c);
-    switch (c) {
-      case ':':
-        return absl::InvalidArgumentError(
-            absl::StrCat("option ", OptionName(element, optopt), " requires an argument"));
-      case '?':
-        return absl::InvalidArgumentError(MalformedMessage(element, optopt));
-      case 'h':
+  ValueParser parse;
+  for (const kit::OptionOccurrence& option : line->options) {
+    const std::string& value = option.value;
+    const std::string& name = option.spelling;
+    switch (option.id) {
+      case kHelp:
         options.help = true;
         break;
       case kVersion:
         options.version = true;
         break;
-      case 'p':
+      case kProgram:
         options.programs.push_back(value);
         break;
-      case 'a':
+      case kAny:
         options.any = true;
         break;
-      case 't':
-        parse.Seconds(name, value, /*positive=*/true, &options.timeout);
+      case kTimeout:
+        parse.Seconds(name, value, SecondsBound::kPositive, &options.timeout);
         break;
       case kRetryInterval:
-        parse.Seconds(name, value, /*positive=*/false, &options.retry_interval);
+        parse.Seconds(name, value, SecondsBound::kNonNegative, &options.retry_interval);
         break;
-      case 'c':
+      case kCode:
         if (absl::StatusOr<StatusSpec> spec = ParseStatusSpec({value}); !spec.ok()) {
-          parse.Fail(name, std::string(spec.status().message()));
+          parse.Fail(name, spec.status());
         }
         options.code_values.push_back(value);
         break;
-      case 'b':
+      case kBody:
         options.body = value;
         break;
-      case 's':
+      case kSendmail:
         options.sendmail = value;
         break;
-      case 'm':
+      case kEmail:
         options.email = value;
         break;
-      case 'g':
+      case kGcore:
         options.gcore = value;
         break;
-      case 'd':
+      case kCoredir:
         options.coredir = value;
         break;
-      case 'e':
+      case kEager:
         options.eager = true;
         break;
-      case 'E':
+      case kNotEager:
         options.eager = false;
         break;
-      case 'n':
+      case kName:
         options.name = value;
         break;
       case kInsecure:
         options.insecure = true;
         break;
       case kCacert:
-        if (value.empty()) fail(absl::StrCat("option ", name, ": empty file name"));
+        if (value.empty()) parse.Fail(name, "empty file name");
         options.cacert = value;
         break;
       case kFailures:
-        parse.Count(name, value, 1, kMaxCount, &options.policy.failures);
+        parse.Count(name, value, 1, kit::kMaxCount, &options.policy.failures);
         break;
       case kSuccesses:
-        parse.Count(name, value, 1, kMaxCount, &options.policy.successes);
+        parse.Count(name, value, 1, kit::kMaxCount, &options.policy.successes);
         break;
       case kGrace:
-        parse.Seconds(name, value, /*positive=*/false, &options.policy.grace);
+        parse.Seconds(name, value, SecondsBound::kNonNegative, &options.policy.grace);
         break;
       case kMaxRestarts:
         // 0 would mean "no limit", which leaving the option out already says.
         if (int n = -1; absl::SimpleAtoi(value, &n) && n == 0) {
           parse.Fail(name, "'0' is not an integer >= 1 (leave --max-restarts out for no limit)");
         } else {
-          parse.Count(name, value, 1, kMaxCount, &options.policy.max_restarts);
+          parse.Count(name, value, 1, kit::kMaxCount, &options.policy.max_restarts);
         }
         break;
       case kRestartWindow:
-        parse.Seconds(name, value, /*positive=*/true, &options.policy.restart_window);
+        parse.Seconds(name, value, SecondsBound::kPositive, &options.policy.restart_window);
         break;
       case kRestartTimeout:
-        parse.Seconds(name, value, /*positive=*/true, &options.restart_timeout);
+        parse.Seconds(name, value, SecondsBound::kPositive, &options.restart_timeout);
         break;
       case kDryRun:
         options.dry_run = true;
@@ -440,9 +283,9 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         options.method = value;
         break;
       case kHeader: {
-        const size_t colon = value.find(':');
+        const std::size_t colon = value.find(':');
         if (colon == std::string::npos || !IsToken(value.substr(0, colon)) ||
-            HasControlChars(value)) {
+            kit::HasControlCharacters(value)) {
           parse.Fail(name, absl::StrCat("'", value, "' is not a header 'Name: value'"));
         }
         options.headers.push_back(value);
@@ -450,7 +293,8 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
       }
       case kUser:
         // Never quote the value: it holds a password.
-        if (value.find(':') == std::string::npos || value[0] == ':' || HasControlChars(value)) {
+        if (value.find(':') == std::string::npos || value[0] == ':' ||
+            kit::HasControlCharacters(value)) {
           parse.Fail(name, "expected user:password");
         }
         options.user = value;
@@ -463,18 +307,18 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         parse.Count(name, value, 0, 50, &options.max_redirects);
         break;
       case kConnectTimeout:
-        parse.Seconds(name, value, /*positive=*/true, &options.connect_timeout);
+        parse.Seconds(name, value, SecondsBound::kPositive, &options.connect_timeout);
         break;
       case kClientCert:
-        parse.NonEmpty(name, value, "file name", &options.client_cert);
+        parse.OneLine(name, value, "file name", &options.client_cert);
         break;
       case kClientKey:
-        parse.NonEmpty(name, value, "file name", &options.client_key);
+        parse.OneLine(name, value, "file name", &options.client_key);
         break;
       case kSmtp: {
         const std::string lower = absl::AsciiStrToLower(value);
         if (!(absl::StartsWith(lower, "smtp://") || absl::StartsWith(lower, "smtps://")) ||
-            HasControlChars(value)) {
+            kit::HasControlCharacters(value)) {
           parse.Fail(name, absl::StrCat("'", RedactUrl(value),
                                         "' is not an smtp:// or smtps:// URL"));
         }
@@ -482,20 +326,20 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         break;
       }
       case kMailFrom:
-        parse.NonEmpty(name, value, "address", &options.mail_from);
+        parse.OneLine(name, value, "address", &options.mail_from);
         break;
       case kSmtpUser:
-        parse.NonEmpty(name, value, "user", &options.smtp_user);
+        parse.OneLine(name, value, "user", &options.smtp_user);
         break;
       case kSmtpPassword:
-        if (HasControlChars(value)) parse.Fail(name, "control character in value");
+        if (kit::HasControlCharacters(value)) parse.Fail(name, "control character in value");
         options.smtp_password = value;
         break;
       case kNotifyOnce:
         options.notify_once = true;
         break;
       case kStateDir:
-        parse.NonEmpty(name, value, "directory", &options.state_dir);
+        parse.OneLine(name, value, "directory", &options.state_dir);
         break;
       case kLogFormat:
         if (absl::StatusOr<LogFormat> format = ParseLogFormat(value); format.ok()) {
@@ -506,16 +350,16 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         }
         break;
       default:
-        return absl::InternalError(absl::StrCat("unhandled option code ", c));
+        return absl::InternalError(absl::StrCat("unhandled option ", option.name));
     }
   }
   if (options.help || options.version) return options;
-  if (!first_error.empty()) return absl::InvalidArgumentError(first_error);
+  if (!parse.first_error().empty()) return absl::InvalidArgumentError(parse.first_error());
   if (std::string error = CrossCheck(options); !error.empty()) {
     return absl::InvalidArgumentError(error);
   }
 
-  std::vector<std::string> positional(original.begin() + optind, original.end());
+  const std::vector<std::string>& positional = line->positionals;
   if (positional.empty()) return absl::InvalidArgumentError("no URL given");
   if (positional.size() > 1) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -1,11 +1,11 @@
 // File: httpok/options.h
 //
 // httpok's command line, parsed exactly as superlance's httpok parses it with
-// Python's getopt: short options may be clustered (`-ae`) and take attached
-// values (`-pfoo`), long options may be abbreviated to a unique prefix
-// (`--prog=foo`, `--not`), parsing stops at the first non-option (so options
-// after the URL are an error), `--` ends the options, and exactly one URL must
-// remain.
+// Python's getopt (kit/command_line.h): short options may be clustered
+// (`-ae`) and take attached values (`-pfoo`), long options may be abbreviated
+// to a unique prefix (`--prog=foo`, `--not`), parsing stops at the first
+// non-option (so options after the URL are an error), `--` ends the options,
+// and exactly one URL must remain.
 //
 // Unlike upstream, every value is validated here, before the first READY:
 // `-t` must be a positive number of seconds (fractions allowed), `-c` codes,
@@ -16,19 +16,19 @@
 // -d/--coredir, -t/--timeout, -c/--code (repeatable), -b/--body,
 // -s/--sendmail_program, -m/--email, -e/--eager, -E/--not-eager, -n/--name,
 // -h/--help. Additions (long only, never a new short letter): --insecure,
-// --cacert FILE, --retry-interval SECONDS, --version, and issue 7's
-// --failures N, --successes M, --grace SECONDS, --max-restarts N,
-// --restart-window SECONDS, --restart-timeout SECONDS, --dry-run, --method M, --header 'Name: value'
+// --cacert FILE, --retry-interval SECONDS, --version, then --failures N,
+// --successes M, --grace SECONDS, --max-restarts N, --restart-window SECONDS,
+// --restart-timeout SECONDS, --dry-run, --method M, --header 'Name: value'
 // (repeatable), --user user:password, --not-body TEXT, --max-redirects N,
-// --connect-timeout SECONDS, --client-cert FILE, --client-key FILE,
-// --smtp URL, --mail-from ADDRESS, --smtp-user USER, --smtp-password
-// PASSWORD, --notify-once, --log-format text|json, --state-dir DIR. `-c` takes lists and
+// --connect-timeout SECONDS, --client-cert FILE, --client-key FILE, --smtp
+// URL, --mail-from ADDRESS, --smtp-user USER, --smtp-password PASSWORD,
+// --notify-once, --log-format text|json, --state-dir DIR. `-c` takes lists and
 // ranges (status_spec.h).
 //
 // Abbreviations: a long option may be abbreviated to a prefix, as with
 // getopt. A prefix resolves to the option of the OLDEST generation it
 // abbreviates uniquely: upstream's options first, then the first additions
-// (--insecure, --cacert, --retry-interval, --version), then issue 7's. So
+// (--insecure, --cacert, --retry-interval, --version), then the rest. So
 // every abbreviation that was valid upstream keeps its meaning (`--not` is
 // still --not-eager although --not-body and --notify-once exist, `--he` is
 // still --help, `--s` --sendmail_program, `--g` --gcore), `--n` and `--e`
@@ -88,7 +88,7 @@ struct HttpOkOptions {
   std::string cacert;                  // --cacert FILE
   absl::Duration retry_interval = absl::Seconds(10);  // --retry-interval, >= 0
 
-  // Issue 7. Every default keeps upstream's behaviour.
+  // Every default below keeps upstream's behaviour.
   kit::PolicyOptions policy;        // --failures --successes --grace --max-restarts --restart-window
   // --restart-timeout: > 0 restarts with wait=false + polling (restarter.h),
   // each phase under this deadline; 0 (default): upstream's wait=true calls.
@@ -120,10 +120,10 @@ struct HttpOkOptions {
 
 // ParseHttpOkOptions()
 //
-// Parses argv (argv[0] is the program name and is ignored). Pure apart from
-// the getopt globals, which it resets (optind = 0) on every call; not
-// thread-safe. Errors are kInvalidArgument with a one-line message naming the
-// option, e.g.
+// Parses argv (argv[0] is the program name and is ignored). Pure: argv is
+// only read, and no global state is kept. Errors are kInvalidArgument with a
+// one-line message naming the option as written, the first in command-line
+// order for a malformed command line, e.g.
 //   "option -x not recognized", "option --e not a unique prefix",
 //   "option -t requires an argument", "option --any must not have an argument",
 //   "option -t: '0' is not a positive number of seconds",

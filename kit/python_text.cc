@@ -1,4 +1,4 @@
-#include "httpok/python_repr.h"
+#include "kit/python_text.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -7,9 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 constexpr char32_t kInvalid = 0xFFFFFFFF;
@@ -172,5 +173,25 @@ std::string PythonFaultRepr(int code, absl::string_view fault_string) {
   return absl::StrCat("<Fault ", code, ": ", PythonRepr(fault_string), ">");
 }
 
-}  // namespace httpok
+std::string SupervisorAsctime(absl::Time time, absl::TimeZone zone) {
+  const absl::TimeZone::CivilInfo local = zone.At(time);
+  // At() floors to the second; subseconds are what is left, in [0, 1 s).
+  const int64_t milliseconds = absl::ToInt64Milliseconds(local.subsecond);
+  return absl::StrFormat("%04d-%02d-%02d %02d:%02d:%02d,%03d", local.cs.year(),
+                         local.cs.month(), local.cs.day(), local.cs.hour(), local.cs.minute(),
+                         local.cs.second(), milliseconds);
+}
+
+std::string PythonAsctime(absl::Time time, absl::TimeZone zone) {
+  // C's names, whatever the locale.
+  static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const absl::CivilSecond cs = zone.At(time).cs;
+  const int weekday = static_cast<int>(absl::GetWeekday(cs));  // Monday is 0
+  return absl::StrFormat("%s %s%3d %02d:%02d:%02d %d", kDays[weekday], kMonths[cs.month() - 1],
+                         cs.day(), cs.hour(), cs.minute(), cs.second(), cs.year());
+}
+
+}  // namespace kit
 }  // namespace svl

@@ -1,12 +1,14 @@
-#include "httpok/python_repr.h"
+#include "kit/python_text.h"
 
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 
 namespace svl {
-namespace httpok {
+namespace kit {
 namespace {
 
 struct ReprCase {
@@ -63,6 +65,43 @@ TEST(PythonFaultReprTest, MatchesXmlrpcClientFault) {
             "<Fault 20: \"NO_FILE: can't find command '/nonexistent/bin'\">");
 }
 
+// 2026-12-01 13:30:52.9996 UTC, a Tuesday.
+absl::Time SampleTime() {
+  return absl::FromCivil(absl::CivilSecond(2026, 12, 1, 13, 30, 52), absl::UTCTimeZone()) +
+         absl::Microseconds(999600);
+}
+
+TEST(SupervisorAsctimeTest, MillisecondsTruncatedNoZone) {
+  EXPECT_EQ(SupervisorAsctime(SampleTime(), absl::UTCTimeZone()), "2026-12-01 13:30:52,999");
+  EXPECT_EQ(SupervisorAsctime(SampleTime(), absl::FixedTimeZone(-(5 * 3600 + 1800))),
+            "2026-12-01 08:00:52,999");
+  const absl::Time whole =
+      absl::FromCivil(absl::CivilSecond(2026, 1, 2, 3, 4, 5), absl::UTCTimeZone());
+  EXPECT_EQ(SupervisorAsctime(whole, absl::UTCTimeZone()), "2026-01-02 03:04:05,000");
+  EXPECT_EQ(SupervisorAsctime(whole + absl::Milliseconds(7) + absl::Nanoseconds(999999),
+                              absl::UTCTimeZone()),
+            "2026-01-02 03:04:05,007");
+  // Local time crosses into the next year.
+  const absl::Time late =
+      absl::FromCivil(absl::CivilSecond(2026, 12, 31, 23, 59, 59), absl::UTCTimeZone()) +
+      absl::Milliseconds(500);
+  EXPECT_EQ(SupervisorAsctime(late, absl::FixedTimeZone(3600)), "2027-01-01 00:59:59,500");
+}
+
+TEST(PythonAsctimeTest, CLayoutEnglishNames) {
+  EXPECT_EQ(PythonAsctime(SampleTime(), absl::UTCTimeZone()), "Tue Dec  1 13:30:52 2026");
+  EXPECT_EQ(PythonAsctime(SampleTime(), absl::FixedTimeZone(5 * 3600 + 1800)),
+            "Tue Dec  1 19:00:52 2026");
+  EXPECT_EQ(PythonAsctime(SampleTime() + absl::Hours(24 * 14), absl::UTCTimeZone()),
+            "Tue Dec 15 13:30:52 2026");
+  const absl::Time late =
+      absl::FromCivil(absl::CivilSecond(2026, 12, 31, 23, 59, 59), absl::UTCTimeZone());
+  EXPECT_EQ(PythonAsctime(late, absl::FixedTimeZone(3600)), "Fri Jan  1 00:59:59 2027");
+  const absl::Time sunday =
+      absl::FromCivil(absl::CivilSecond(2026, 6, 7, 0, 0, 0), absl::UTCTimeZone());
+  EXPECT_EQ(PythonAsctime(sunday, absl::UTCTimeZone()), "Sun Jun  7 00:00:00 2026");
+}
+
 }  // namespace
-}  // namespace httpok
+}  // namespace kit
 }  // namespace svl
