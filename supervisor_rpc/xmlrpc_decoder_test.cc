@@ -104,6 +104,8 @@ std::vector<Case> Cases() {
          S::String("A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF")),
       Ok("char refs, decimal and hex, and blanks", InString("&#65;&#x42;&#xe9; x &#32;"),
          S::String("AB\xC3\xA9 x  ")),
+      Ok("a char ref to a blank is text, not whitespace to drop", InString("&#32;"),
+         S::String(" ")),
       Bad("uppercase X in a hex char ref", InString("&#X43;"), "malformed character reference"),
       Bad("char ref to NUL", InString("&#0;"), "NUL or a surrogate"),
       Bad("char ref to a surrogate", InString("&#xD800;"), "surrogate"),
