@@ -51,9 +51,11 @@ std::string EncodeMethodCall(absl::string_view method,
 // Errors (message says what, with the line where the XML gives one):
 //  - kResourceExhausted: a body larger than kMaxResponseBytes; values nested
 //    deeper than kMaxValueDepth (or XML elements deeper than tinyxml2's 100).
-//  - kInvalidArgument: malformed XML (tinyxml2's error text); a NUL byte
-//    anywhere; attributes, DOCTYPE and processing instructions (only an XML
-//    declaration at the very start is allowed); a root other than
+//  - kInvalidArgument: malformed XML (what is wrong, then tinyxml2's error
+//    text); a NUL byte anywhere; a character reference that is malformed or
+//    to NUL, a surrogate or past U+10FFFF (wherever "&#" appears, CDATA and
+//    comments included); attributes, DOCTYPE and processing instructions
+//    (only an XML declaration at the very start is allowed); a root other than
 //    <methodResponse>, or text, or a second element, beside it; a
 //    methodResponse, params, param, fault or value with no or several
 //    children, a wrong child or text between elements; markup inside a
@@ -68,8 +70,10 @@ std::string EncodeMethodCall(absl::string_view method,
 // except that text of only whitespace directly followed by markup is
 // dropped (`<string> </string>` is ""); CR LF and lone CR become LF; the
 // five predefined entities and character references are decoded, while an
-// unknown entity or a bare '&' is kept as text; comments are skipped and
-// CDATA is text.
+// unknown entity or a bare '&' is kept as text; comments (even with "--"
+// inside) are skipped and CDATA is text; a blank after '<' is skipped
+// (`< string>`); the parse ends, successfully, at an end tag that follows
+// the root element, so whatever comes after it is ignored.
 absl::StatusOr<XmlRpcValue> DecodeMethodResponse(absl::string_view body);
 
 // EncodeMethodResponse() renders a response (or, via EncodeFault, a fault) as

@@ -315,13 +315,12 @@ absl::Status CheckCharacterReferences(absl::string_view body) {
     if (hex) ++p;
     const std::size_t digits_start = p;
     std::uint32_t code = 0;
-    for (; p < body.size() && absl::ascii_isxdigit(static_cast<unsigned char>(body[p])); ++p) {
-      const char c = body[p];
-      if (!hex && !absl::ascii_isdigit(static_cast<unsigned char>(c))) break;
-      const std::uint32_t digit = absl::ascii_isdigit(static_cast<unsigned char>(c))
-                                      ? c - '0'
-                                      : absl::ascii_tolower(static_cast<unsigned char>(c)) - 'a' + 10;
-      code = std::min<std::uint32_t>(code * (hex ? 16 : 10) + digit, 0x110000);
+    for (; p < body.size(); ++p) {
+      const unsigned char c = static_cast<unsigned char>(body[p]);
+      if (!(hex ? absl::ascii_isxdigit(c) : absl::ascii_isdigit(c))) break;
+      const std::uint32_t digit =
+          absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10;
+      code = std::min<std::uint32_t>(code * (hex ? 16 : 10) + digit, 0x110000);  // saturate
     }
     absl::string_view what;
     if (p == digits_start) {
