@@ -7,7 +7,7 @@
 // NaN here. Values that XML itself cannot carry through a re-encoding are
 // left out of the oracle (not of the decoding): text with a '\r' (XML
 // parsers turn a raw CR into LF, and the encoder, like Python's, writes it
-// raw) and text of only whitespace (a documented tinyxml2 limitation, see
+// raw) and text of only whitespace (tinyxml2 drops it, see
 // DecodeMethodResponse()).
 
 #include <cmath>

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -125,6 +127,20 @@ absl::StatusOr<ProcessInfo> ProcessInfoFromValue(const XmlRpcValue& value) {
   info.exitstatus = static_cast<int>(exitstatus);
   info.state = ProcessStateFromCode(info.state_code);
   return info;
+}
+
+absl::StatusOr<std::vector<ProcessInfo>> ProcessInfoListFromValue(const XmlRpcValue& value) {
+  if (value.type() != XmlRpcValue::Type::kArray) {
+    return absl::InvalidArgumentError("supervisord returned no array");
+  }
+  std::vector<ProcessInfo> out;
+  out.reserve(value.array().size());
+  for (const XmlRpcValue& item : value.array()) {
+    absl::StatusOr<ProcessInfo> info = ProcessInfoFromValue(item);
+    if (!info.ok()) return info.status();
+    out.push_back(*std::move(info));
+  }
+  return out;
 }
 
 ProcessState ProcessStateFromCode(int code) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -66,6 +67,11 @@ struct ProcessInfo {
 // missing required members (name, group, state, pid) or wrong types give
 // kInvalidArgument. Unknown extra members are ignored.
 absl::StatusOr<ProcessInfo> ProcessInfoFromValue(const XmlRpcValue& value);
+
+// ProcessInfoListFromValue() converts the array getAllProcessInfo returns:
+// kInvalidArgument "supervisord returned no array" for a non-array, else the
+// first failing item's ProcessInfoFromValue() error, if any.
+absl::StatusOr<std::vector<ProcessInfo>> ProcessInfoListFromValue(const XmlRpcValue& value);
 
 // The per-process result of a group operation (startProcessGroup, stopProcess
 // with `g:*`, ...): {name, group, status (a fault code; 80 = SUCCESS), description}.

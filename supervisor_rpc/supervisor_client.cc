@@ -10,7 +10,6 @@
 #include "absl/strings/string_view.h"
 #include "supervisor_rpc/fault.h"
 #include "supervisor_rpc/process_info.h"
-#include "supervisor_rpc/process_info_list_decoder.h"
 #include "supervisor_rpc/xmlrpc_codec.h"
 #include "supervisor_rpc/xmlrpc_value.h"
 
@@ -91,11 +90,9 @@ absl::StatusOr<XmlRpcValue> SupervisorClient::Call(absl::string_view method,
 
 absl::StatusOr<std::vector<ProcessInfo>> SupervisorClient::GetAllProcessInfo() {
   constexpr absl::string_view kMethod = "supervisor.getAllProcessInfo";
-  absl::StatusOr<std::string> body = transport_.Post(EncodeMethodCall(kMethod, {}));
-  if (!body.ok()) return body.status();
-  // Straight into ProcessInfo, without an XmlRpcValue tree; the same results
-  // as Call() + ProcessInfoListFromValue() (process_info_list_decoder.h).
-  absl::StatusOr<std::vector<ProcessInfo>> infos = DecodeProcessInfoListResponse(*body);
+  absl::StatusOr<XmlRpcValue> result = Call(kMethod, {});
+  if (!result.ok()) return result.status();
+  absl::StatusOr<std::vector<ProcessInfo>> infos = ProcessInfoListFromValue(*result);
   if (!infos.ok()) return InMethod(kMethod, infos.status());
   return infos;
 }

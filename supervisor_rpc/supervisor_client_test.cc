@@ -144,7 +144,7 @@ TEST(SupervisorClientTest, TransportErrorPassesThrough) {
               StatusIs(absl::StatusCode::kUnavailable, "XML-RPC call to unix:///x: refused"));
 }
 
-// GetAllProcessInfo decodes with the direct decoder; its errors are those of
+// GetAllProcessInfo decodes through Call(); its errors are those of
 // Call() + ProcessInfoFromValue(): faults untouched, the rest prefixed.
 TEST(SupervisorClientTest, GetAllProcessInfoErrors) {
   {

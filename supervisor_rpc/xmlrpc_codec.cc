@@ -7,11 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "supervisor_rpc/xmlrpc_decoder.h"
 #include "supervisor_rpc/xmlrpc_value.h"
 
 namespace svl {
@@ -140,13 +138,6 @@ std::string EncodeFaultResponse(int code, absl::string_view fault_string) {
               &out);
   out.append("</fault>\n</methodResponse>\n");
   return out;
-}
-
-absl::StatusOr<XmlRpcValue> DecodeMethodResponse(absl::string_view body) {
-  DecodeOptions options;
-  options.max_bytes = kMaxResponseBytes;
-  options.max_value_depth = kMaxValueDepth;
-  return DecodeXmlRpcResponse(body, options);
 }
 
 }  // namespace supervisor_rpc

@@ -1,9 +1,8 @@
 // File: supervisor_rpc/xmlrpc_codec.h
 //
-// Encoding of XML-RPC method calls and decoding of method responses, the
-// latter with a strict streaming parser (xml_pull_parser.h; the former tinyxml2
-// decoder is kept as a test oracle, xmlrpc_reference_decoder.h). Pure: no
-// I/O. Exact wire shapes: httpok-upstream.md §2.2-2.3.
+// Encoding of XML-RPC method calls and decoding of method responses (with
+// tinyxml2). Pure: no I/O. The wire shapes are those of Python's
+// xmlrpc.client and of supervisord (see testdata/ for captured responses).
 //
 // Example:
 //
@@ -26,8 +25,10 @@
 namespace svl {
 namespace supervisor_rpc {
 
-// Limits applied by DecodeMethodResponse().
+// The largest body DecodeMethodResponse() reads.
 inline constexpr std::size_t kMaxResponseBytes = 64 * 1024 * 1024;
+// The deepest nesting of <value>s DecodeMethodResponse() accepts (the
+// param's own value is 1).
 inline constexpr int kMaxValueDepth = 32;
 
 // EncodeMethodCall()
@@ -42,16 +43,37 @@ std::string EncodeMethodCall(absl::string_view method,
 // DecodeMethodResponse()
 //
 // Returns the single <param> value of a <methodResponse>, or, for a <fault>,
-// the Status made by FaultToStatus(). Member order inside structs does not
-// matter. Rejected with kInvalidArgument (message says what): malformed XML,
-// wrong root, missing or several params, unknown value types, non-numeric
-// ints, ints outside int32... ; nesting deeper than kMaxValueDepth or a body
-// larger than kMaxResponseBytes: kResourceExhausted. The whole body is read
-// (no NUL terminator assumed); a NUL byte anywhere is an error. Character
-// data is kept exactly, whitespace-only strings included (`<string> </string>`
-// is " "; the tinyxml2 decoder used to drop them). XML accepted: the subset of
-// xml_pull_parser.h (no attributes, DOCTYPE or unknown entities). Errors are
-// reported in the order they are met while reading, each with line and byte.
+// the Status made by FaultToStatus() of its int faultCode and string
+// faultString (the last of each if repeated). Member order inside structs
+// does not matter; a repeated member is kept (XmlRpcValue::Find() gives the
+// last). A <value> without a type element is a string.
+//
+// Errors (message says what, with the line where the XML gives one):
+//  - kResourceExhausted: a body larger than kMaxResponseBytes; values nested
+//    deeper than kMaxValueDepth (or XML elements deeper than tinyxml2's 100).
+//  - kInvalidArgument: malformed XML (what is wrong, then tinyxml2's error
+//    text); a NUL byte anywhere; a character reference that is malformed or
+//    to NUL, a surrogate or past U+10FFFF (wherever "&#" appears, CDATA and
+//    comments included); attributes, DOCTYPE and processing instructions
+//    (only an XML declaration at the very start is allowed); a root other than
+//    <methodResponse>, or text, or a second element, beside it; a
+//    methodResponse, params, param, fault or value with no or several
+//    children, a wrong child or text between elements; markup inside a
+//    scalar; an unknown type element; int/i4 not a decimal int32 (blanks
+//    around it allowed), boolean not 0 or 1, double not a number, base64 not
+//    valid (whitespace in it ignored), nil with text; an array without
+//    exactly one <data>, a <data> item or struct child of the wrong element;
+//    a <member> without, or with two, <name> or <value>; a <fault> without
+//    int faultCode or string faultString.
+//
+// XML as tinyxml2 reads it: character data is kept with its whitespace,
+// except that text of only whitespace directly followed by markup is
+// dropped (`<string> </string>` is ""); CR LF and lone CR become LF; the
+// five predefined entities and character references are decoded, while an
+// unknown entity or a bare '&' is kept as text; comments (even with "--"
+// inside) are skipped and CDATA is text; a blank after '<' is skipped
+// (`< string>`); the parse ends, successfully, at an end tag that follows
+// the root element, so whatever comes after it is ignored.
 absl::StatusOr<XmlRpcValue> DecodeMethodResponse(absl::string_view body);
 
 // EncodeMethodResponse() renders a response (or, via EncodeFault, a fault) as
