@@ -42,7 +42,7 @@ struct ProbeOptions {
   std::size_t max_body_bytes = kDefaultMaxBodyBytes; // keep the first N bytes
   bool insecure = false;      // skip certificate and host-name verification
   std::string ca_file;        // empty: the system's CA store
-  // Extensions beyond upstream (issue 7); defaults keep upstream behaviour.
+  // Extensions beyond upstream; defaults keep upstream behaviour.
   std::string method = "GET";
   std::vector<std::string> headers;   // "Name: value"
   std::string user;                   // "user:password" for basic auth

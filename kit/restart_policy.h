@@ -1,8 +1,8 @@
 // File: kit/restart_policy.h
 //
-// When httpok restarts what (issue 7): a pure decision state machine, no I/O,
-// time passed in. One RestartPolicy per listener: the HTTP check is per URL,
-// so the failure streak is shared, while grace, restart budget and give-up
+// When a listener restarts what: a pure decision state machine, no I/O,
+// time passed in. One RestartPolicy per listener: the check (a URL, a
+// memory limit) gives one failure streak, while grace, restart budget and give-up
 // state are per process (keyed by namespec).
 //
 //   --failures N        act only once N failed checks have accumulated
@@ -17,7 +17,7 @@
 //                       matter). Default 0: no grace.
 //   --max-restarts N --restart-window SECONDS
 //                       at most N restarts of one process within any sliding
-//                       window (our clock). When one more is due, httpok gives
+//                       window (our clock). When one more is due, the listener gives
 //                       up on that process: Decide() says kSkipBudgetSpent,
 //                       with first_time set exactly once so the caller mails
 //                       once. Giving up lasts until the URL recovers (the

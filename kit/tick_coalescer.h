@@ -1,8 +1,8 @@
 // File: kit/tick_coalescer.h
 //
-// Which TICK events get an HTTP check. While a listener is busy, supervisord
-// buffers its TICKs and replays them back to back once it is READY again
-// (peers.md, "Supervisord-side facts"); their `when:` values are then old.
+// Which TICK events get a check. While a listener is busy, supervisord
+// buffers its TICKs and replays them back to back once it is READY again;
+// their `when:` values are then old.
 // Checking each one would run a burst of checks (and restarts) about the
 // same moment. TickCoalescer checks the first tick of such a burst and skips
 // the rest: a check that started at wall time W already covers every tick

@@ -9,7 +9,8 @@
 //   when:1795609595
 //
 // where `len` counts Unicode code points of the payload, not bytes
-// (supervisor issue 1243). See ../shared/reference/httpok-upstream.md §1.
+// (supervisord counts them so: a payload with multi-byte characters is
+// longer in bytes than `len`).
 //
 // Example:
 //

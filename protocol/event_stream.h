@@ -5,7 +5,7 @@
 // Feed() in chunks of any size, complete events come out of Next(). Feeding a
 // stream whole or byte by byte gives the same events and the same error.
 //
-// Framing (../shared/reference/httpok-upstream.md §1.4-1.5): a header line up
+// Framing: a header line up
 // to '\n', then `len` code points of payload, counted as CountCodePoints()
 // does (event.h). The payload ends only once its last code point is complete:
 // after the len-th lead byte the parser waits for the continuation bytes that

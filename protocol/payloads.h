@@ -1,7 +1,7 @@
 // File: protocol/payloads.h
 //
-// Typed parsers for the payload of every event type supervisord sends
-// (../shared/reference/httpok-upstream.md §1.6). Pure: no I/O.
+// Typed parsers for the payload of every event type supervisord sends.
+// Pure: no I/O.
 //
 // A payload is a "token set" (`key:value` pairs separated by single spaces),
 // optionally followed by '\n' and free-form data. PROCESS_GROUP_* payloads end
