@@ -12,12 +12,16 @@
 
 #include <curl/curl.h>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "curl/easy.h"
+#include "curl/error.h"
+#include "curl/url.h"
 
 // Request shape. libcurl sends, for `http://127.0.0.1:PORT/a/b?x=1#frag`:
 //
@@ -42,115 +46,25 @@ namespace {
 // retry_interval does not spin until the deadline.
 constexpr absl::Duration kMinRetryPause = absl::Milliseconds(10);
 
-struct CurlEasyDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-struct CurlSlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-struct CurlUrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-struct CurlFreeDeleter {
-  void operator()(char* text) const { curl_free(text); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlEasyDeleter>;
-using CurlSlistPtr = std::unique_ptr<curl_slist, CurlSlistDeleter>;
-using CurlUrlPtr = std::unique_ptr<CURLU, CurlUrlDeleter>;
-using CurlStringPtr = std::unique_ptr<char, CurlFreeDeleter>;
-
-// What a CURLcode means for httpok.
-struct CurlError {
-  ProbeErrorKind kind = ProbeErrorKind::kNone;
-  absl::StatusCode code = absl::StatusCode::kOk;
-  std::string message;  // one line
-};
-
-std::string ErrnoText(long os_errno) {
-  char buffer[128];
-  // GNU strerror_r returns the text (maybe not in `buffer`).
-  return strerror_r(static_cast<int>(os_errno), buffer, sizeof(buffer));
-}
-
-// TranslateCurlCode() is the one place a CURLcode becomes an error kind, a
-// Status code and a one-line message. `error_buffer` is the handle's
-// CURLOPT_ERRORBUFFER (may be empty); `os_errno` is CURLINFO_OS_ERRNO.
-CurlError TranslateCurlCode(CURLcode code, long os_errno, const char* error_buffer) {
-  CurlError error;
-  if (code == CURLE_OK) return error;
-  error.message = (error_buffer != nullptr && error_buffer[0] != '\0') ? error_buffer
-                                                                       : curl_easy_strerror(code);
-  // curl says "Couldn't connect to server" for every connect failure; the
-  // errno says which (Connection refused, No route to host, ...).
-  if (code == CURLE_COULDNT_CONNECT && os_errno != 0) {
-    error.message = absl::StrReplaceAll(error.message,
-                                        {{"Couldn't connect to server", ErrnoText(os_errno)}});
-  }
-  error.message = absl::StrReplaceAll(error.message, {{"\r", " "}, {"\n", " "}});
-  absl::StripAsciiWhitespace(&error.message);
-  switch (code) {
-    case CURLE_OPERATION_TIMEDOUT:
-      error.kind = ProbeErrorKind::kTimeout;
-      error.code = absl::StatusCode::kDeadlineExceeded;
-      break;
-    case CURLE_COULDNT_CONNECT:
-      error.kind = os_errno == ECONNREFUSED ? ProbeErrorKind::kRefused : ProbeErrorKind::kOther;
-      error.code = absl::StatusCode::kUnavailable;
-      break;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      error.kind = ProbeErrorKind::kDns;
-      error.code = absl::StatusCode::kUnavailable;
-      break;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_CLIENTCERT:
-      error.kind = ProbeErrorKind::kTls;
-      error.code = absl::StatusCode::kUnavailable;
-      break;
-    case CURLE_OUT_OF_MEMORY:
-      error.kind = ProbeErrorKind::kOther;
-      error.code = absl::StatusCode::kResourceExhausted;
-      break;
-    case CURLE_UNKNOWN_OPTION:
-    case CURLE_NOT_BUILT_IN:
-    case CURLE_BAD_FUNCTION_ARGUMENT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      error.kind = ProbeErrorKind::kOther;
-      error.code = absl::StatusCode::kInvalidArgument;
-      break;
+// ProbeErrorKindOf() is httpok's reading of a failed transfer, on top of the
+// shared classification: a connect failure is "refused" only when the OS
+// said ECONNREFUSED (then it is worth retrying on a fresh connection).
+ProbeErrorKind ProbeErrorKindOf(CURLcode code, long os_errno) {
+  switch (curl::CurlErrorKindOf(code)) {
+    case curl::CurlErrorKind::kNone:
+      return ProbeErrorKind::kNone;
+    case curl::CurlErrorKind::kTimeout:
+      return ProbeErrorKind::kTimeout;
+    case curl::CurlErrorKind::kConnect:
+      return os_errno == ECONNREFUSED ? ProbeErrorKind::kRefused : ProbeErrorKind::kOther;
+    case curl::CurlErrorKind::kResolve:
+      return ProbeErrorKind::kDns;
+    case curl::CurlErrorKind::kTls:
+      return ProbeErrorKind::kTls;
     default:
-      error.kind = ProbeErrorKind::kOther;
-      error.code = absl::StatusCode::kUnavailable;
-      break;
+      return ProbeErrorKind::kOther;
   }
-  return error;
 }
-
-absl::Status SetOptionStatus(CURLcode code, absl::string_view option) {
-  if (code == CURLE_OK) return absl::OkStatus();
-  CurlError error = TranslateCurlCode(code, 0, nullptr);
-  return absl::Status(error.code, absl::StrCat("curl option ", option, ": ", error.message));
-}
-
-// Sets one option and returns from the enclosing function on failure.
-#define SVL_CURL_SETOPT(handle, option, value)                                      \
-  do {                                                                              \
-    absl::Status setopt_status =                                                    \
-        SetOptionStatus(curl_easy_setopt((handle), (option), (value)), #option);    \
-    if (!setopt_status.ok()) return setopt_status;                                  \
-  } while (false)
 
 // "HTTP/1.1 500 Internal Server Error\r\n" -> "Internal Server Error";
 // "HTTP/1.1 204 \r\n" and "HTTP/2 200\r\n" -> "". False when `line` is not a
@@ -186,12 +100,11 @@ absl::Status CheckReadable(const std::string& path, absl::string_view what) {
 }  // namespace
 
 // State of one CurlProbe. Heap-allocated and never moved: libcurl holds
-// pointers to `error_buffer` and to this object (write/header callbacks).
+// pointers to this object (write/header callbacks).
 struct CurlProbe::Impl {
   ProbeOptions options;
-  CurlPtr curl;
-  CurlSlistPtr headers;
-  char error_buffer[CURL_ERROR_SIZE] = {};
+  curl::EasyHandle easy;
+  curl::Slist headers;
 
   // Per-attempt state, filled by the callbacks.
   std::string body;
@@ -229,74 +142,61 @@ struct CurlProbe::Impl {
   }
 
   absl::Status Configure() {
-    CURL* h = curl.get();
-    SVL_CURL_SETOPT(h, CURLOPT_ERRORBUFFER, error_buffer);
-    SVL_CURL_SETOPT(h, CURLOPT_URL, options.url.c_str());
-    SVL_CURL_SETOPT(h, CURLOPT_NOSIGNAL, 1L);
-    SVL_CURL_SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    SVL_CURL_SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    SVL_CURL_SETOPT(h, CURLOPT_PROXY, "");  // ignore *_proxy variables
-    SVL_CURL_SETOPT(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    SVL_CURL_SETOPT(h, CURLOPT_USERAGENT, "httpok");
-    SVL_CURL_SETOPT(h, CURLOPT_FRESH_CONNECT, 1L);
-    SVL_CURL_SETOPT(h, CURLOPT_FORBID_REUSE, 1L);
-    SVL_CURL_SETOPT(h, CURLOPT_WRITEFUNCTION, &Impl::OnBody);
-    SVL_CURL_SETOPT(h, CURLOPT_WRITEDATA, this);
-    SVL_CURL_SETOPT(h, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
-    SVL_CURL_SETOPT(h, CURLOPT_HEADERDATA, this);
+    curl::OptionSetter set(easy);
+    set(CURLOPT_URL, options.url.c_str())
+       (CURLOPT_PROTOCOLS_STR, "http,https")
+       (CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+       (CURLOPT_PROXY, "")  // ignore *_proxy variables
+       (CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1))
+       (CURLOPT_USERAGENT, "httpok")
+       (CURLOPT_FRESH_CONNECT, 1L)
+       (CURLOPT_FORBID_REUSE, 1L)
+       (CURLOPT_WRITEFUNCTION, &Impl::OnBody)
+       (CURLOPT_WRITEDATA, static_cast<void*>(this))
+       (CURLOPT_HEADERFUNCTION, &Impl::OnHeader)
+       (CURLOPT_HEADERDATA, static_cast<void*>(this));
 
     if (options.method == "HEAD") {
-      SVL_CURL_SETOPT(h, CURLOPT_NOBODY, 1L);
+      set(CURLOPT_NOBODY, 1L);
     } else if (options.method != "GET") {
-      SVL_CURL_SETOPT(h, CURLOPT_CUSTOMREQUEST, options.method.c_str());
+      set(CURLOPT_CUSTOMREQUEST, options.method.c_str());
     }
     for (const std::string& header : options.headers) {
-      curl_slist* appended = curl_slist_append(headers.get(), header.c_str());
-      if (appended == nullptr) return absl::ResourceExhaustedError("curl_slist_append failed");
-      headers.release();
-      headers.reset(appended);
+      if (absl::Status status = headers.Append(header); !status.ok()) return status;
     }
-    if (headers != nullptr) SVL_CURL_SETOPT(h, CURLOPT_HTTPHEADER, headers.get());
+    if (headers.get() != nullptr) set(CURLOPT_HTTPHEADER, headers.get());
     if (!options.user.empty()) {
-      SVL_CURL_SETOPT(h, CURLOPT_USERPWD, options.user.c_str());
-      SVL_CURL_SETOPT(h, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+      set(CURLOPT_USERPWD, options.user.c_str())(CURLOPT_HTTPAUTH,
+                                                 static_cast<long>(CURLAUTH_BASIC));
     }
 
-    SVL_CURL_SETOPT(h, CURLOPT_FOLLOWLOCATION, options.max_redirects > 0 ? 1L : 0L);
-    if (options.max_redirects > 0) SVL_CURL_SETOPT(h, CURLOPT_MAXREDIRS, options.max_redirects);
+    set(CURLOPT_FOLLOWLOCATION, options.max_redirects > 0 ? 1L : 0L);
+    if (options.max_redirects > 0) set(CURLOPT_MAXREDIRS, options.max_redirects);
     if (options.connect_timeout > absl::ZeroDuration()) {
       long ms = std::max<long>(1, absl::ToInt64Milliseconds(absl::Ceil(
                                       options.connect_timeout, absl::Milliseconds(1))));
-      SVL_CURL_SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, ms);
+      set(CURLOPT_CONNECTTIMEOUT_MS, ms);
     }
 
     // TLS: curl verifies the peer and the host name and sends SNI by default.
-    if (options.insecure) {
-      SVL_CURL_SETOPT(h, CURLOPT_SSL_VERIFYPEER, 0L);
-      SVL_CURL_SETOPT(h, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (!options.ca_file.empty()) SVL_CURL_SETOPT(h, CURLOPT_CAINFO, options.ca_file.c_str());
-    if (!options.client_cert.empty()) {
-      SVL_CURL_SETOPT(h, CURLOPT_SSLCERT, options.client_cert.c_str());
-    }
-    if (!options.client_key.empty()) {
-      SVL_CURL_SETOPT(h, CURLOPT_SSLKEY, options.client_key.c_str());
-    }
-    return absl::OkStatus();
+    if (options.insecure) set(CURLOPT_SSL_VERIFYPEER, 0L)(CURLOPT_SSL_VERIFYHOST, 0L);
+    if (!options.ca_file.empty()) set(CURLOPT_CAINFO, options.ca_file.c_str());
+    if (!options.client_cert.empty()) set(CURLOPT_SSLCERT, options.client_cert.c_str());
+    if (!options.client_key.empty()) set(CURLOPT_SSLKEY, options.client_key.c_str());
+    return set.status();
   }
 
   // One connection attempt with `budget` as its total timeout.
-  CURLcode Attempt(absl::Duration budget) {
+  absl::Status Attempt(absl::Duration budget, CURLcode* code) {
     body.clear();
     body_truncated = false;
     saw_status_line = false;
     reason.clear();
-    error_buffer[0] = '\0';
     // CURLOPT_TIMEOUT_MS 0 would mean "no timeout": at least 1 ms.
     long ms = std::max<long>(1, absl::ToInt64Milliseconds(absl::Ceil(budget, absl::Milliseconds(1))));
-    CURLcode code = curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, ms);
-    if (code != CURLE_OK) return code;
-    return curl_easy_perform(curl.get());
+    if (absl::Status status = easy.SetOption(CURLOPT_TIMEOUT_MS, ms); !status.ok()) return status;
+    *code = easy.Perform();
+    return absl::OkStatus();
   }
 };
 
@@ -329,10 +229,10 @@ absl::Status ValidateProbeUrl(absl::string_view url) {
     return absl::InvalidArgumentError(absl::StrCat("control character in URL ", shown));
   }
 
-  CurlUrlPtr parsed(curl_url());
-  if (parsed == nullptr) return absl::ResourceExhaustedError("curl_url() failed");
+  absl::StatusOr<curl::UrlHandle> parsed = curl::NewUrlHandle();
+  if (!parsed.ok()) return parsed.status();
   const std::string url_string(url);
-  CURLUcode rc = curl_url_set(parsed.get(), CURLUPART_URL, url_string.c_str(), 0);
+  CURLUcode rc = curl_url_set(parsed->get(), CURLUPART_URL, url_string.c_str(), 0);
   if (rc == CURLUE_BAD_PORT_NUMBER) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad port in URL ", shown, ": ", curl_url_strerror(rc)));
@@ -341,16 +241,12 @@ absl::Status ValidateProbeUrl(absl::string_view url) {
   if (rc != CURLUE_OK) {
     return absl::InvalidArgumentError(absl::StrCat("bad URL ", shown, ": ", curl_url_strerror(rc)));
   }
-  char* host_raw = nullptr;
-  rc = curl_url_get(parsed.get(), CURLUPART_HOST, &host_raw, 0);
-  CurlStringPtr host(host_raw);
-  if (rc != CURLUE_OK || host == nullptr || host.get()[0] == '\0') {
+  const curl::CurlString host = curl::GetUrlPart(*parsed, CURLUPART_HOST);
+  if (host == nullptr || host.get()[0] == '\0') {
     return absl::InvalidArgumentError(absl::StrCat("no host in URL ", shown));
   }
-  char* port_raw = nullptr;
-  rc = curl_url_get(parsed.get(), CURLUPART_PORT, &port_raw, 0);
-  CurlStringPtr port(port_raw);
-  if (rc == CURLUE_OK && port != nullptr && std::strcmp(port.get(), "0") == 0) {
+  const curl::CurlString port = curl::GetUrlPart(*parsed, CURLUPART_PORT);
+  if (port != nullptr && std::strcmp(port.get(), "0") == 0) {
     return absl::InvalidArgumentError(absl::StrCat("bad port 0 in URL ", shown));
   }
   return absl::OkStatus();
@@ -411,8 +307,9 @@ absl::StatusOr<std::unique_ptr<CurlProbe>> CurlProbe::Create(ProbeOptions option
 
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  impl->curl.reset(curl_easy_init());
-  if (impl->curl == nullptr) return absl::InternalError("curl_easy_init failed");
+  absl::StatusOr<curl::EasyHandle> easy = curl::EasyHandle::Create();
+  if (!easy.ok()) return easy.status();
+  impl->easy = *std::move(easy);
   if (absl::Status status = impl->Configure(); !status.ok()) return status;
   return std::unique_ptr<CurlProbe>(new CurlProbe(std::move(impl)));
 }
@@ -423,32 +320,35 @@ CurlProbe::~CurlProbe() = default;
 ProbeResult CurlProbe::Check() {
   const absl::Time deadline = absl::Now() + impl_->options.timeout;
   ProbeResult result;
-  CurlError error;
+  ProbeErrorKind error_kind = ProbeErrorKind::kNone;
+  std::string error;
   while (true) {
     ++result.attempts;
-    CURLcode code = impl_->Attempt(deadline - absl::Now());
+    CURLcode code = CURLE_OK;
+    if (absl::Status status = impl_->Attempt(deadline - absl::Now(), &code); !status.ok()) {
+      result.error = std::string(status.message());
+      result.error_kind = ProbeErrorKind::kOther;
+      return result;
+    }
     if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && impl_->body_truncated)) {
-      long status = 0;
-      curl_easy_getinfo(impl_->curl.get(), CURLINFO_RESPONSE_CODE, &status);
       result.responded = true;
-      result.status = static_cast<int>(status);
+      result.status = static_cast<int>(impl_->easy.ResponseCode());
       result.reason = std::move(impl_->reason);
       result.body = std::move(impl_->body);
       result.body_truncated = impl_->body_truncated;
       return result;
     }
-    long os_errno = 0;
-    curl_easy_getinfo(impl_->curl.get(), CURLINFO_OS_ERRNO, &os_errno);
-    error = TranslateCurlCode(code, os_errno, impl_->error_buffer);
-    if (error.kind != ProbeErrorKind::kRefused) break;
+    error_kind = ProbeErrorKindOf(code, impl_->easy.OsErrno());
+    error = impl_->easy.ErrorText(code);
+    if (error_kind != ProbeErrorKind::kRefused) break;
     // Refused: try again on a fresh connection after retry_interval, if
     // that still leaves time before the deadline.
     absl::Duration pause = std::max(impl_->options.retry_interval, kMinRetryPause);
     if (absl::Now() + pause >= deadline) break;
     absl::SleepFor(pause);
   }
-  result.error = std::move(error.message);
-  result.error_kind = error.kind;
+  result.error = std::move(error);
+  result.error_kind = error_kind;
   return result;
 }
 

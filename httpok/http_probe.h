@@ -52,7 +52,9 @@ struct ProbeOptions {
   std::string client_key;             // PEM file for mTLS
 };
 
-// Why a check got no response (for log reason codes).
+// Why a check got no response (for log reason codes): libcurl's failure
+// kind (curl/error.h) as httpok reports it; a connect failure is kRefused
+// only when the OS said ECONNREFUSED.
 enum class ProbeErrorKind { kNone, kTimeout, kRefused, kDns, kTls, kOther };
 
 struct ProbeResult {
@@ -92,7 +94,8 @@ absl::optional<absl::string_view> UrlUserInfo(absl::string_view url);
 class CurlProbe : public HttpProbe {
  public:
   // Create() validates the options (URL, timeout > 0, readable CA and cert
-  // files) and prepares the handle; curl_global_init must have been called.
+  // files) and prepares the handle; libcurl must have been initialised
+  // (curl::InitCurlGlobally(), curl/global.h).
   static absl::StatusOr<std::unique_ptr<CurlProbe>> Create(ProbeOptions options);
   ~CurlProbe() override;
 

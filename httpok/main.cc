@@ -6,7 +6,6 @@
 // sendmail and gcore children, reap them, write one stderr line and exit
 // with 128 + the signal number (subprocess/termination.h). A closed stdout
 // (supervisord gone) gives one stderr line and exit status 1.
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <memory>
@@ -14,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "curl/global.h"
 #include "httpok/http_probe.h"
 #include "httpok/httpok.h"
 #include "httpok/options.h"
@@ -45,7 +45,7 @@ int main(int argc, char* argv[]) {
   if (absl::Status s = svl::subprocess::InstallTerminationHandler("httpok"); !s.ok()) {
     return Fail(s.message(), false, 1);
   }
-  if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) return Fail("curl_global_init failed", false, 1);
+  if (absl::Status s = svl::curl::InitCurlGlobally(); !s.ok()) return Fail(s.message(), false, 1);
   absl::StatusOr<httpok::HttpOkOptions> options = httpok::ParseHttpOkOptions(argc, argv);
   if (!options.ok()) return Fail(options.status().message(), true, kUsageExit);
   if (options->help || options->version) {

@@ -23,22 +23,13 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "curl/easy.h"
 #include "mailer/message.h"
 #include "mailer/smtp_status.h"
 
 namespace svl {
 namespace mailer {
 namespace {
-
-struct CurlEasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-using CurlEasyPtr = std::unique_ptr<CURL, CurlEasyDeleter>;
-
-struct CurlSlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using CurlSlistPtr = std::unique_ptr<curl_slist, CurlSlistDeleter>;
 
 bool HasControlCharacter(absl::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) {
@@ -213,82 +204,59 @@ absl::Status SmtpMailer::Send(const Message& message) {
 
   Transfer transfer;
   transfer.payload = ToCrlf(FormatMessage(full));
-  char error_buffer[CURL_ERROR_SIZE] = {0};
   const std::string mail_from = absl::StrCat("<", from_address, ">");
-
-  CurlSlistPtr rcpt_list;
-  for (const std::string& rcpt : *recipients) {
-    curl_slist* appended = curl_slist_append(rcpt_list.get(), rcpt.c_str());
-    if (appended == nullptr) {
-      return SmtpTransferStatus(CURLE_OUT_OF_MEMORY, 0, "", "", config_.url);
-    }
-    rcpt_list.release();
-    rcpt_list.reset(appended);
-  }
-
-  CurlEasyPtr curl(curl_easy_init());
-  if (curl == nullptr) {
-    return SmtpTransferStatus(CURLE_FAILED_INIT, 0, "curl_easy_init failed", "",
-                              config_.url);
-  }
-  CURL* h = curl.get();
-  CURLcode rc = CURLE_OK;
-  const char* failed_option = "";
-  auto set = [&](const char* name, CURLoption option, auto value) {
-    if (rc != CURLE_OK) return;
-    rc = curl_easy_setopt(h, option, value);
-    if (rc != CURLE_OK) failed_option = name;
+  // "SMTP delivery via <url> failed: <what went wrong>", same code.
+  auto failed = [this](const absl::Status& status) {
+    return absl::Status(status.code(), absl::StrCat("SMTP delivery via ", config_.url,
+                                                    " failed: ", status.message()));
   };
-  set("CURLOPT_ERRORBUFFER", CURLOPT_ERRORBUFFER, error_buffer);
-  set("CURLOPT_URL", CURLOPT_URL, config_.url.c_str());
-  set("CURLOPT_PROTOCOLS_STR", CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  set("CURLOPT_NOSIGNAL", CURLOPT_NOSIGNAL, 1L);
-  set("CURLOPT_CONNECTTIMEOUT_MS", CURLOPT_CONNECTTIMEOUT_MS,
-      static_cast<long>(absl::ToInt64Milliseconds(config_.connect_timeout)));
-  set("CURLOPT_TIMEOUT_MS", CURLOPT_TIMEOUT_MS,
-      static_cast<long>(absl::ToInt64Milliseconds(config_.deadline)));
-  set("CURLOPT_MAIL_FROM", CURLOPT_MAIL_FROM, mail_from.c_str());
-  set("CURLOPT_MAIL_RCPT", CURLOPT_MAIL_RCPT, rcpt_list.get());
-  set("CURLOPT_UPLOAD", CURLOPT_UPLOAD, 1L);
-  set("CURLOPT_READFUNCTION", CURLOPT_READFUNCTION, &ReadPayload);
-  set("CURLOPT_READDATA", CURLOPT_READDATA, &transfer);
-  set("CURLOPT_INFILESIZE_LARGE", CURLOPT_INFILESIZE_LARGE,
-      static_cast<curl_off_t>(transfer.payload.size()));
-  set("CURLOPT_VERBOSE", CURLOPT_VERBOSE, 1L);
-  set("CURLOPT_DEBUGFUNCTION", CURLOPT_DEBUGFUNCTION, &OnDebug);
-  set("CURLOPT_DEBUGDATA", CURLOPT_DEBUGDATA, &transfer);
-  if (absl::StartsWith(absl::AsciiStrToLower(config_.url), "smtp://")) {
-    set("CURLOPT_USE_SSL", CURLOPT_USE_SSL,
-        static_cast<long>(config_.require_starttls ? CURLUSESSL_ALL
-                                                   : CURLUSESSL_TRY));
-  }
-  set("CURLOPT_SSL_VERIFYPEER", CURLOPT_SSL_VERIFYPEER,
-      config_.verify_peer ? 1L : 0L);
-  set("CURLOPT_SSL_VERIFYHOST", CURLOPT_SSL_VERIFYHOST,
-      config_.verify_peer ? 2L : 0L);
-  if (!config_.ca_file.empty()) {
-    set("CURLOPT_CAINFO", CURLOPT_CAINFO, config_.ca_file.c_str());
-  }
-  if (!config_.username.empty()) {
-    set("CURLOPT_USERNAME", CURLOPT_USERNAME, config_.username.c_str());
-    set("CURLOPT_PASSWORD", CURLOPT_PASSWORD, config_.password.c_str());
-  }
-  if (rc != CURLE_OK) {
-    return SmtpTransferStatus(rc, 0, absl::StrCat("setting ", failed_option),
-                              "", config_.url);
+
+  curl::Slist rcpt_list;
+  for (const std::string& rcpt : *recipients) {
+    if (absl::Status s = rcpt_list.Append(rcpt); !s.ok()) return failed(s);
   }
 
-  rc = curl_easy_perform(h);
-  long smtp_code = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &smtp_code);
+  // After `transfer`, so destroyed before it: curl_easy_cleanup() may still
+  // talk to the server (QUIT) and call the debug callback.
+  absl::StatusOr<curl::EasyHandle> easy = curl::EasyHandle::Create();
+  if (!easy.ok()) return failed(easy.status());
+  curl::OptionSetter set(*easy);
+  set(CURLOPT_URL, config_.url.c_str())
+     (CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+     (CURLOPT_CONNECTTIMEOUT_MS,
+      static_cast<long>(absl::ToInt64Milliseconds(config_.connect_timeout)))
+     (CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(config_.deadline)))
+     (CURLOPT_MAIL_FROM, mail_from.c_str())
+     (CURLOPT_MAIL_RCPT, rcpt_list.get())
+     (CURLOPT_UPLOAD, 1L)
+     (CURLOPT_READFUNCTION, &ReadPayload)
+     (CURLOPT_READDATA, static_cast<void*>(&transfer))
+     (CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(transfer.payload.size()))
+     (CURLOPT_VERBOSE, 1L)
+     (CURLOPT_DEBUGFUNCTION, &OnDebug)
+     (CURLOPT_DEBUGDATA, static_cast<void*>(&transfer));
+  if (absl::StartsWith(absl::AsciiStrToLower(config_.url), "smtp://")) {
+    set(CURLOPT_USE_SSL,
+        static_cast<long>(config_.require_starttls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+  }
+  set(CURLOPT_SSL_VERIFYPEER, config_.verify_peer ? 1L : 0L)
+     (CURLOPT_SSL_VERIFYHOST, config_.verify_peer ? 2L : 0L);
+  if (!config_.ca_file.empty()) set(CURLOPT_CAINFO, config_.ca_file.c_str());
+  if (!config_.username.empty()) {
+    set(CURLOPT_USERNAME, config_.username.c_str())(CURLOPT_PASSWORD, config_.password.c_str());
+  }
+  if (!set.status().ok()) return failed(set.status());
+
+  const CURLcode rc = easy->Perform();
+  long smtp_code = easy->ResponseCode();
   // A later reply (e.g. to QUIT) must not hide the rejection's code.
   int reply_code = 0;
   if (smtp_code < 400 && transfer.last_error_reply.size() >= 3 &&
       absl::SimpleAtoi(transfer.last_error_reply.substr(0, 3), &reply_code)) {
     smtp_code = reply_code;
   }
-  return SmtpTransferStatus(rc, smtp_code, error_buffer,
-                            transfer.last_error_reply, config_.url);
+  return SmtpTransferStatus(rc, smtp_code, easy->error_buffer(), transfer.last_error_reply,
+                            config_.url, easy->OsErrno());
 }
 
 }  // namespace mailer

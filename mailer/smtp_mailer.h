@@ -7,10 +7,11 @@
 // headers if it lacks them, and CRLF line ends on the wire.
 //
 // Details of the contract:
-// - main() must call curl_global_init(CURL_GLOBAL_ALL) once, before any
-//   thread starts and before the first Send() (tests do it in a gtest global
-//   environment). Each Send() uses its own easy handle with CURLOPT_NOSIGNAL,
-//   so Send() is thread-safe and never raises signals; libcurl never prints
+// - main() must initialise libcurl once (curl::InitCurlGlobally(),
+//   curl/global.h), before any thread starts and before the first Send()
+//   (tests link //tests/testing:curl_test_main, whose main() does it). Each
+//   Send() uses its own easy handle (curl/easy.h: CURLOPT_NOSIGNAL), so
+//   Send() is thread-safe and never raises signals; libcurl never prints
 //   (its verbose output goes to a callback that keeps only the server's last
 //   4xx/5xx reply line for the error message).
 // - Only smtp and smtps are allowed (CURLOPT_PROTOCOLS_STR). smtp:// uses
@@ -27,10 +28,12 @@
 // - Dot-stuffing and the final CRLF "." CRLF are libcurl's: a body that does
 //   not end in a line end arrives with a CRLF added.
 // - Errors: "SMTP delivery via <url> failed: <curl error>[ (server said:
-//   <reply>)]", mapped by SmtpTransferStatus() (mailer/smtp_status.h):
-//   refused/unresolvable -> kUnavailable, deadline -> kDeadlineExceeded,
-//   AUTH refused -> kUnauthenticated, 5xx rejection (e.g. recipient) or no
-//   STARTTLS when required -> kFailedPrecondition, 4xx -> kUnavailable.
+//   <reply>)]", mapped by SmtpTransferStatus() (mailer/smtp_status.h) on top
+//   of libcurl's one translation (curl/error.h): refused/unresolvable ->
+//   kUnavailable, deadline -> kDeadlineExceeded, AUTH refused ->
+//   kUnauthenticated, TLS or certificate failure, or no STARTTLS when
+//   required -> kFailedPrecondition, 5xx rejection (e.g. recipient) ->
+//   kFailedPrecondition, 4xx -> kUnavailable.
 //   The URL must not carry credentials (Create() refuses them) so that the
 //   error never shows a password.
 //

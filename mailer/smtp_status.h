@@ -1,7 +1,8 @@
 // File: mailer/smtp_status.h
 //
-// Internal to //mailer: the one translation from a libcurl SMTP transfer
-// result (CURLcode + last SMTP reply code + texts) to absl::Status.
+// Internal to //mailer: an SMTP transfer's result (CURLcode + last SMTP
+// reply code + texts) as absl::Status, a thin layer over libcurl's one
+// translation (curl/error.h) that adds what the server's reply code says.
 //
 // Example:
 //
@@ -22,29 +23,24 @@
 namespace svl {
 namespace mailer {
 
-// SmtpTransferStatus() maps `code` (the result of curl_easy_perform or of a
-// curl_easy_setopt), `smtp_code` (CURLINFO_RESPONSE_CODE: the last SMTP reply
-// code, 0 if none), `error_buffer` (CURLOPT_ERRORBUFFER; empty: the text of
-// curl_easy_strerror is used) and `server_reply` (the last line the server
-// sent, "" if none) to a Status whose message is
-//   "SMTP delivery via <url> failed: <error>[ (server said: <reply>)]".
-// Codes:
-//   CURLE_OK                                        -> OK
-//   OPERATION_TIMEDOUT                              -> kDeadlineExceeded
-//   LOGIN_DENIED, AUTH_ERROR                        -> kUnauthenticated
-//   COULDNT_RESOLVE_HOST/PROXY, COULDNT_CONNECT,
-//   SSL_CONNECT_ERROR                               -> kUnavailable
-//   USE_SSL_FAILED (no STARTTLS), PEER_FAILED_VERIFICATION,
-//   SSL_CACERT_BADFILE, SSL_CERTPROBLEM             -> kFailedPrecondition
-//   URL_MALFORMAT, UNSUPPORTED_PROTOCOL             -> kInvalidArgument
-//   anything else: a 5xx reply (e.g. rejected recipient or sender) ->
-//   kFailedPrecondition; a 4xx reply (try later) -> kUnavailable; no error
-//   reply and a SEND/RECV/GOT_NOTHING error (network) -> kUnavailable;
-//   otherwise kInternal.
+// SmtpTransferStatus() maps `code` (the result of curl_easy_perform),
+// `smtp_code` (the last SMTP reply code, 0 if none), `error_buffer` (the
+// handle's error buffer, may be empty), `server_reply` (the last error line
+// the server sent, "" if none) and `os_errno` (CURLINFO_OS_ERRNO, 0 if none)
+// to a Status whose message is
+//   "SMTP delivery via <url> failed: <curl::CurlErrorText()>[ (server said: <reply>)]".
+// Codes: those of curl::CurlStatusCode() (curl/error.h: deadline ->
+// kDeadlineExceeded, refused/unresolvable -> kUnavailable, AUTH refused ->
+// kUnauthenticated, TLS, certificate or no STARTTLS when required ->
+// kFailedPrecondition, ...), except that a transfer that failed on the
+// server's word (a network, bad-reply or other error: curl reports a
+// rejection as one) takes the reply code's meaning: 5xx (e.g. a rejected
+// recipient or sender) -> kFailedPrecondition, 4xx (try later) ->
+// kUnavailable. CURLE_OK -> OK.
 absl::Status SmtpTransferStatus(CURLcode code, long smtp_code,
                                 absl::string_view error_buffer,
                                 absl::string_view server_reply,
-                                absl::string_view url);
+                                absl::string_view url, long os_errno = 0);
 
 }  // namespace mailer
 }  // namespace svl

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cerrno>
 #include <string>
 
 #include "absl/status/status.h"
@@ -39,7 +40,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{CURLE_AUTH_ERROR, 0, absl::StatusCode::kUnauthenticated},
         Case{CURLE_COULDNT_CONNECT, 0, absl::StatusCode::kUnavailable},
         Case{CURLE_COULDNT_RESOLVE_HOST, 0, absl::StatusCode::kUnavailable},
-        Case{CURLE_SSL_CONNECT_ERROR, 0, absl::StatusCode::kUnavailable},
+        Case{CURLE_SSL_CONNECT_ERROR, 0, absl::StatusCode::kFailedPrecondition},
         Case{CURLE_USE_SSL_FAILED, 250, absl::StatusCode::kFailedPrecondition},
         Case{CURLE_PEER_FAILED_VERIFICATION, 0,
              absl::StatusCode::kFailedPrecondition},
@@ -54,8 +55,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{CURLE_SEND_ERROR, 0, absl::StatusCode::kUnavailable},
         Case{CURLE_RECV_ERROR, 250, absl::StatusCode::kUnavailable},
         Case{CURLE_GOT_NOTHING, 0, absl::StatusCode::kUnavailable},
-        Case{CURLE_WEIRD_SERVER_REPLY, 0, absl::StatusCode::kInternal},
-        Case{CURLE_OUT_OF_MEMORY, 0, absl::StatusCode::kInternal}));
+        Case{CURLE_WEIRD_SERVER_REPLY, 0, absl::StatusCode::kDataLoss},
+        Case{CURLE_OUT_OF_MEMORY, 0, absl::StatusCode::kResourceExhausted}));
 
 TEST(SmtpTransferStatusMessageTest, OkIsOk) {
   EXPECT_THAT(SmtpTransferStatus(CURLE_OK, 250, "", "", "smtp://h"), IsOk());
@@ -75,6 +76,17 @@ TEST(SmtpTransferStatusMessageTest, FallsBackToCurlStrerror) {
               StatusIs(absl::StatusCode::kUnavailable,
                        std::string("SMTP delivery via smtp://h failed: ") +
                            curl_easy_strerror(CURLE_COULDNT_CONNECT)));
+}
+
+TEST(SmtpTransferStatusMessageTest, ConnectFailureNamesTheErrno) {
+  EXPECT_THAT(
+      SmtpTransferStatus(CURLE_COULDNT_CONNECT, 0,
+                         "Failed to connect to 127.0.0.1 port 1 after 0 ms: "
+                         "Couldn't connect to server",
+                         "", "smtp://127.0.0.1:1", ECONNREFUSED),
+      StatusIs(absl::StatusCode::kUnavailable,
+               "SMTP delivery via smtp://127.0.0.1:1 failed: Failed to connect "
+               "to 127.0.0.1 port 1 after 0 ms: Connection refused"));
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "supervisor_rpc/curl_transport.h"
 
 #include <curl/curl.h>
-#include <string.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -16,21 +15,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "curl/easy.h"
+#include "curl/error.h"
 #include "supervisor_rpc/xmlrpc_codec.h"
 
 namespace svl {
 namespace supervisor_rpc {
 namespace {
-
-struct CurlEasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-using CurlPtr = std::unique_ptr<CURL, CurlEasyDeleter>;
-
-struct CurlSlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-using CurlHeaders = std::unique_ptr<curl_slist, CurlSlistDeleter>;
 
 constexpr absl::string_view kUnixScheme = "unix://";
 constexpr absl::string_view kHttpScheme = "http://";
@@ -73,45 +64,6 @@ long TimeoutMillis(absl::Duration duration) {
 
 }  // namespace
 
-absl::Status CurlCodeToStatus(CURLcode code, const char* errbuf, absl::string_view what) {
-  if (code == CURLE_OK) return absl::OkStatus();
-  absl::StatusCode status_code;
-  switch (code) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-      status_code = absl::StatusCode::kUnavailable;
-      break;
-    case CURLE_OPERATION_TIMEDOUT:
-      status_code = absl::StatusCode::kDeadlineExceeded;
-      break;
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_BAD_CONTENT_ENCODING:
-      status_code = absl::StatusCode::kDataLoss;
-      break;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_BAD_FUNCTION_ARGUMENT:
-    case CURLE_UNKNOWN_OPTION:
-      status_code = absl::StatusCode::kInvalidArgument;
-      break;
-    case CURLE_OUT_OF_MEMORY:
-    case CURLE_FILESIZE_EXCEEDED:
-      status_code = absl::StatusCode::kResourceExhausted;
-      break;
-    default:
-      status_code = absl::StatusCode::kInternal;
-  }
-  const char* detail =
-      (errbuf != nullptr && errbuf[0] != '\0') ? errbuf : curl_easy_strerror(code);
-  return absl::Status(status_code,
-                      absl::StrCat(what, ": ", detail, " (curl error ", static_cast<int>(code), ")"));
-}
-
 absl::StatusOr<ServerConfig> ServerConfigFromEnvironment() {
   const char* url = std::getenv("SUPERVISOR_SERVER_URL");
   if (url == nullptr) return absl::NotFoundError("SUPERVISOR_SERVER_URL is not set");
@@ -128,9 +80,8 @@ struct CurlTransport::Impl {
   ServerConfig config;
   Endpoint endpoint;
   std::string what;  // "XML-RPC call to <url>", the prefix of every error
-  CurlHeaders headers;
-  CurlPtr handle;  // null after an error: the next call connects afresh
-  char errbuf[CURL_ERROR_SIZE] = {};
+  curl::Slist headers;
+  curl::EasyHandle handle;  // empty after an error: the next call connects afresh
   std::string response;
   bool response_too_large = false;
 
@@ -147,85 +98,75 @@ struct CurlTransport::Impl {
     return n;
   }
 
-  template <typename T>
-  absl::Status SetOpt(CURL* curl, CURLoption option, T value) {
-    return CurlCodeToStatus(curl_easy_setopt(curl, option, value), nullptr,
-                            absl::StrCat(what, ": curl_easy_setopt(", static_cast<int>(option), ")"));
+  // "<what>: <status message>", same code.
+  absl::Status Annotate(const absl::Status& status) const {
+    return absl::Status(status.code(), absl::StrCat(what, ": ", status.message()));
   }
 
   // MakeHandle() creates and configures a fresh easy handle.
   absl::Status MakeHandle() {
-    CurlPtr curl(curl_easy_init());
-    if (curl == nullptr) return absl::InternalError(absl::StrCat(what, ": curl_easy_init failed"));
-    CURL* c = curl.get();
-    absl::Status s;
-    if (!(s = SetOpt(c, CURLOPT_ERRORBUFFER, errbuf)).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_URL, endpoint.curl_url.c_str())).ok()) return s;
-    if (!endpoint.socket_path.empty()) {
-      if (!(s = SetOpt(c, CURLOPT_UNIX_SOCKET_PATH, endpoint.socket_path.c_str())).ok()) return s;
-    }
+    absl::StatusOr<curl::EasyHandle> easy = curl::EasyHandle::Create();
+    if (!easy.ok()) return Annotate(easy.status());
+    curl::OptionSetter set(*easy);
+    set(CURLOPT_URL, endpoint.curl_url.c_str());
+    if (!endpoint.socket_path.empty()) set(CURLOPT_UNIX_SOCKET_PATH, endpoint.socket_path.c_str());
     // supervisord is reached directly, never through an http_proxy.
-    if (!(s = SetOpt(c, CURLOPT_PROXY, "")).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_PROTOCOLS_STR, "http")).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_NOSIGNAL, 1L)).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_CONNECTTIMEOUT_MS, TimeoutMillis(config.connect_timeout))).ok()) {
-      return s;
-    }
-    if (!(s = SetOpt(c, CURLOPT_TIMEOUT_MS, TimeoutMillis(config.deadline))).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_POST, 1L)).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_HTTPHEADER, headers.get())).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_USERAGENT, "svlisten-supervisor-rpc")).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_WRITEFUNCTION, &Impl::WriteBody)).ok()) return s;
-    if (!(s = SetOpt(c, CURLOPT_WRITEDATA, static_cast<void*>(this))).ok()) return s;
+    set(CURLOPT_PROXY, "")
+       (CURLOPT_PROTOCOLS_STR, "http")
+       (CURLOPT_CONNECTTIMEOUT_MS, TimeoutMillis(config.connect_timeout))
+       (CURLOPT_TIMEOUT_MS, TimeoutMillis(config.deadline))
+       (CURLOPT_POST, 1L)
+       (CURLOPT_HTTPHEADER, headers.get())
+       (CURLOPT_USERAGENT, "svlisten-supervisor-rpc")
+       (CURLOPT_WRITEFUNCTION, &Impl::WriteBody)
+       (CURLOPT_WRITEDATA, static_cast<void*>(this));
     if (!config.username.empty() || !config.password.empty()) {
-      if (!(s = SetOpt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC))).ok()) return s;
-      if (!(s = SetOpt(c, CURLOPT_USERNAME, config.username.c_str())).ok()) return s;
-      if (!(s = SetOpt(c, CURLOPT_PASSWORD, config.password.c_str())).ok()) return s;
+      set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC))
+         (CURLOPT_USERNAME, config.username.c_str())
+         (CURLOPT_PASSWORD, config.password.c_str());
     }
-    handle = std::move(curl);
+    if (!set.status().ok()) return Annotate(set.status());
+    handle = *std::move(easy);
     return absl::OkStatus();
   }
 
   absl::StatusOr<std::string> Post(absl::string_view body) {
-    if (handle == nullptr) {
+    if (!handle) {
       absl::Status s = MakeHandle();
       if (!s.ok()) return s;
     }
-    CURL* c = handle.get();
-    absl::Status s;
-    if (!(s = SetOpt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()))).ok() ||
-        !(s = SetOpt(c, CURLOPT_POSTFIELDS, body.data())).ok()) {
-      handle.reset();
-      return s;
+    curl::OptionSetter set(handle);
+    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()))
+       (CURLOPT_POSTFIELDS, body.data());
+    if (!set.status().ok()) {
+      handle = curl::EasyHandle();
+      return Annotate(set.status());
     }
     response.clear();
     response_too_large = false;
-    errbuf[0] = '\0';
-    const CURLcode code = curl_easy_perform(c);
+    const CURLcode code = handle.Perform();
     if (code != CURLE_OK) {
-      long os_errno = 0;
-      curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
-      handle.reset();  // drop the connection; the next call reconnects
+      const long os_errno = handle.OsErrno();
+      const std::string text = handle.ErrorText(code);
+      handle = curl::EasyHandle();  // drop the connection; the next call reconnects
+      const std::string curl_error = absl::StrCat(" (curl error ", static_cast<int>(code), ")");
       if (code == CURLE_COULDNT_CONNECT && !endpoint.socket_path.empty()) {
-        // libcurl names "localhost port 80" here; the socket is what failed.
-        char buffer[256];
-        const char* reason = os_errno != 0
-                                 ? strerror_r(static_cast<int>(os_errno), buffer, sizeof buffer)
-                                 : "connection failed";
-        return absl::UnavailableError(absl::StrCat(what, ": cannot connect to unix socket ",
-                                                   endpoint.socket_path, ": ", reason,
-                                                   " (curl error ", static_cast<int>(code), ")"));
+        // libcurl names "localhost port 80" here; the socket is what failed,
+        // and the errno says why.
+        return absl::Status(curl::CurlStatusCode(code),
+                            absl::StrCat(what, ": cannot connect to unix socket ",
+                                         endpoint.socket_path, ": ",
+                                         curl::CurlErrorText(code, "", os_errno), curl_error));
       }
       if (response_too_large) {
         return absl::ResourceExhaustedError(absl::StrCat(
             what, ": response larger than ", kMaxResponseBytes, " bytes"));
       }
-      return CurlCodeToStatus(code, errbuf, what);
+      return absl::Status(curl::CurlStatusCode(code), absl::StrCat(what, ": ", text, curl_error));
     }
-    long http_status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &http_status);
+    const long http_status = handle.ResponseCode();
     if (http_status == 200) return std::move(response);
-    handle.reset();
+    handle = curl::EasyHandle();
     if (http_status == 401) {
       return absl::UnauthenticatedError(absl::StrCat(
           what, ": HTTP 401 Unauthorized (check SUPERVISOR_USERNAME and SUPERVISOR_PASSWORD)"));
@@ -245,10 +186,7 @@ absl::StatusOr<std::unique_ptr<CurlTransport>> CurlTransport::Create(const Serve
   for (const char* header : {"Content-Type: text/xml", "Accept: text/xml",
                              // Medusa does not answer `Expect: 100-continue`.
                              "Expect:"}) {
-    curl_slist* list = curl_slist_append(impl->headers.get(), header);
-    if (list == nullptr) return absl::ResourceExhaustedError("curl_slist_append failed");
-    impl->headers.release();
-    impl->headers.reset(list);
+    if (absl::Status s = impl->headers.Append(header); !s.ok()) return s;
   }
   absl::Status s = impl->MakeHandle();
   if (!s.ok()) return s;

@@ -15,15 +15,14 @@
 //       CurlTransport::Create(*config);
 //
 // libcurl must be initialised once by main(), before any thread starts:
-// `curl_global_init(CURL_GLOBAL_ALL)` (tests link //tests/testing:curl_test_main,
-// whose main() does it). CurlTransport never calls curl_global_init itself.
+// curl::InitCurlGlobally() (curl/global.h; tests link
+// //tests/testing:curl_test_main, whose main() does it). CurlTransport never
+// initialises libcurl itself.
 //
 // A CurlTransport is not thread-safe: one call at a time.
 
 #ifndef SVL_SUPERVISOR_RPC_CURL_TRANSPORT_H_
 #define SVL_SUPERVISOR_RPC_CURL_TRANSPORT_H_
-
-#include <curl/curl.h>
 
 #include <memory>
 #include <string>
@@ -50,17 +49,6 @@ struct ServerConfig {
 // scheme (kInvalidArgument: "Unknown protocol for serverurl <url>").
 absl::StatusOr<ServerConfig> ServerConfigFromEnvironment();
 
-// CurlCodeToStatus() is the one translation from libcurl's error space:
-// COULDNT_CONNECT / COULDNT_RESOLVE_* / SEND_ERROR / RECV_ERROR / GOT_NOTHING
-// -> kUnavailable, OPERATION_TIMEDOUT -> kDeadlineExceeded, WEIRD_SERVER_REPLY
-// / PARTIAL_FILE / BAD_CONTENT_ENCODING -> kDataLoss, URL_MALFORMAT /
-// UNSUPPORTED_PROTOCOL / BAD_FUNCTION_ARGUMENT / UNKNOWN_OPTION ->
-// kInvalidArgument, OUT_OF_MEMORY / FILESIZE_EXCEEDED -> kResourceExhausted,
-// others -> kInternal; CURLE_OK -> OkStatus. The message is
-// "<what>: <errbuf, or curl_easy_strerror when errbuf is null or empty>
-// (curl error N)".
-absl::Status CurlCodeToStatus(CURLcode code, const char* errbuf, absl::string_view what);
-
 class CurlTransport : public Transport {
  public:
   // Create() validates the config (scheme unix:// or http://, non-empty
@@ -69,7 +57,11 @@ class CurlTransport : public Transport {
       const ServerConfig& config);
   ~CurlTransport() override;
 
-  // Post() sends one request. Errors as in transport.h; a non-200 reply is
+  // Post() sends one request. Errors as in transport.h; a libcurl failure
+  // has the status code of curl/error.h and the message
+  // "XML-RPC call to <url>: <libcurl's text> (curl error N)" (for a unix
+  // socket that cannot be reached: "... cannot connect to unix socket
+  // <path>: <errno text> (curl error 7)"); a non-200 reply is
   // kUnauthenticated for 401, else kInternal ("HTTP 500 ..."); a response
   // larger than kMaxResponseBytes is kResourceExhausted. After any error the
   // connection is dropped and the next call connects afresh.

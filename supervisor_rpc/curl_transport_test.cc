@@ -1,6 +1,5 @@
 #include "supervisor_rpc/curl_transport.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -243,37 +242,6 @@ TEST(ServerConfigFromEnvironmentTest, ReadsTheVariables) {
   unsetenv("SUPERVISOR_SERVER_URL");
   unsetenv("SUPERVISOR_USERNAME");
   unsetenv("SUPERVISOR_PASSWORD");
-}
-
-TEST(CurlCodeToStatusTest, Table) {
-  struct Case {
-    CURLcode code;
-    absl::StatusCode status_code;
-  };
-  const Case cases[] = {
-      {CURLE_COULDNT_CONNECT, absl::StatusCode::kUnavailable},
-      {CURLE_COULDNT_RESOLVE_HOST, absl::StatusCode::kUnavailable},
-      {CURLE_SEND_ERROR, absl::StatusCode::kUnavailable},
-      {CURLE_RECV_ERROR, absl::StatusCode::kUnavailable},
-      {CURLE_GOT_NOTHING, absl::StatusCode::kUnavailable},
-      {CURLE_OPERATION_TIMEDOUT, absl::StatusCode::kDeadlineExceeded},
-      {CURLE_WEIRD_SERVER_REPLY, absl::StatusCode::kDataLoss},
-      {CURLE_PARTIAL_FILE, absl::StatusCode::kDataLoss},
-      {CURLE_URL_MALFORMAT, absl::StatusCode::kInvalidArgument},
-      {CURLE_UNKNOWN_OPTION, absl::StatusCode::kInvalidArgument},
-      {CURLE_OUT_OF_MEMORY, absl::StatusCode::kResourceExhausted},
-      {CURLE_SSL_CONNECT_ERROR, absl::StatusCode::kInternal},
-  };
-  for (const Case& c : cases) {
-    EXPECT_THAT(CurlCodeToStatus(c.code, nullptr, "what"), StatusIs(c.status_code)) << c.code;
-  }
-  EXPECT_THAT(CurlCodeToStatus(CURLE_OK, "ignored", "what"), IsOk());
-  EXPECT_THAT(CurlCodeToStatus(CURLE_COULDNT_CONNECT, "Connection refused", "call to x"),
-              StatusIs(absl::StatusCode::kUnavailable,
-                       "call to x: Connection refused (curl error 7)"));
-  EXPECT_THAT(CurlCodeToStatus(CURLE_OPERATION_TIMEDOUT, "", "w"),
-              StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       "w: Timeout was reached (curl error 28)"));
 }
 
 }  // namespace
