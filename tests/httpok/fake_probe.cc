@@ -47,5 +47,14 @@ int FakeProbe::checks() const {
   return checks_;
 }
 
+void FakeProbe::WaitForChecks(int count) const {
+  absl::MutexLock lock(&mu_);
+  struct Args {
+    const int* checks;
+    int count;
+  } args{&checks_, count};
+  mu_.Await(absl::Condition(+[](Args* a) { return *a->checks >= a->count; }, &args));
+}
+
 }  // namespace testing
 }  // namespace svl

@@ -43,6 +43,8 @@ class FakeProbe : public httpok::HttpProbe {
   void SetFallback(httpok::ProbeResult result);
   // checks() is how many times Check() was called.
   int checks() const;
+  // WaitForChecks() returns once Check() was called `count` times in all.
+  void WaitForChecks(int count) const;
 
  private:
   mutable absl::Mutex mu_;

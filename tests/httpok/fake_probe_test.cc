@@ -1,5 +1,7 @@
 #include "tests/httpok/fake_probe.h"
 
+#include <thread>
+
 #include "gtest/gtest.h"
 
 namespace svl {
@@ -24,6 +26,17 @@ TEST(FakeProbeTest, GivesTheScriptInOrderThenTheFallback) {
   EXPECT_EQ(probe.Check().status, 404);
   EXPECT_EQ(probe.Check().status, 404);
   EXPECT_EQ(probe.checks(), 5);
+}
+
+TEST(FakeProbeTest, WaitForChecksReturnsOnceThatManyWereMade) {
+  FakeProbe probe;
+  std::thread checker([&probe] {
+    probe.Check();
+    probe.Check();
+  });
+  probe.WaitForChecks(2);
+  EXPECT_EQ(probe.checks(), 2);
+  checker.join();
 }
 
 }  // namespace
