@@ -19,6 +19,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "base/control_chars.h"
+#include "base/url_redaction.h"
 #include "curl/easy.h"
 #include "curl/error.h"
 #include "curl/url.h"
@@ -82,11 +84,6 @@ bool ParseStatusLineReason(absl::string_view line, std::string* reason) {
 
 bool IsTokenChar(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c);
-}
-
-bool HasControlChars(absl::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
 absl::Status CheckReadable(const std::string& path, absl::string_view what) {
@@ -202,7 +199,7 @@ struct CurlProbe::Impl {
 
 absl::Status ValidateProbeUrl(absl::string_view url) {
   if (url.empty()) return absl::InvalidArgumentError("empty URL");
-  const std::string shown = RedactUrl(url);
+  const std::string shown = base::RedactUrl(url);
   // The scheme as Python's urlsplit sees it: `localhost:8080/foo` has the
   // scheme "localhost" (curl would say only "Unsupported URL scheme").
   std::string scheme;
@@ -225,7 +222,7 @@ absl::Status ValidateProbeUrl(absl::string_view url) {
       after_scheme[0] == '/' || after_scheme[0] == '?' || after_scheme[0] == '#') {
     return absl::InvalidArgumentError(absl::StrCat("no host in URL ", shown));
   }
-  if (HasControlChars(url)) {
+  if (base::HasLineBreakOrNul(url)) {
     return absl::InvalidArgumentError(absl::StrCat("control character in URL ", shown));
   }
 
@@ -252,24 +249,6 @@ absl::Status ValidateProbeUrl(absl::string_view url) {
   return absl::OkStatus();
 }
 
-absl::optional<absl::string_view> UrlUserInfo(absl::string_view url) {
-  size_t start = url.find("://");
-  start = start == absl::string_view::npos ? 0 : start + 3;
-  size_t end = url.find_first_of("/?#", start);
-  if (end == absl::string_view::npos) end = url.size();
-  absl::string_view authority = url.substr(start, end - start);
-  size_t at = authority.rfind('@');
-  if (at == absl::string_view::npos) return absl::nullopt;
-  return authority.substr(0, at);
-}
-
-std::string RedactUrl(absl::string_view url) {
-  const absl::optional<absl::string_view> user_info = UrlUserInfo(url);
-  if (!user_info.has_value()) return std::string(url);
-  const size_t start = static_cast<size_t>(user_info->data() - url.data());
-  return absl::StrCat(url.substr(0, start), "***", url.substr(start + user_info->size()));
-}
-
 absl::StatusOr<std::unique_ptr<CurlProbe>> CurlProbe::Create(ProbeOptions options) {
   if (absl::Status status = ValidateProbeUrl(options.url); !status.ok()) return status;
   if (options.timeout <= absl::ZeroDuration() || options.timeout == absl::InfiniteDuration()) {
@@ -290,13 +269,13 @@ absl::StatusOr<std::unique_ptr<CurlProbe>> CurlProbe::Create(ProbeOptions option
   }
   for (const std::string& header : options.headers) {
     size_t colon = header.find(':');
-    if (colon == std::string::npos || colon == 0 || HasControlChars(header) ||
+    if (colon == std::string::npos || colon == 0 || base::HasLineBreakOrNul(header) ||
         !std::all_of(header.begin(), header.begin() + colon, IsTokenChar)) {
       return absl::InvalidArgumentError(
           absl::StrCat("bad header \"", header, "\": expected \"Name: value\""));
     }
   }
-  if (HasControlChars(options.user)) return absl::InvalidArgumentError("bad user: control character");
+  if (base::HasLineBreakOrNul(options.user)) return absl::InvalidArgumentError("bad user: control character");
   if (absl::Status status = CheckReadable(options.ca_file, "CA file"); !status.ok()) return status;
   if (absl::Status status = CheckReadable(options.client_cert, "client certificate"); !status.ok()) {
     return status;

@@ -84,13 +84,6 @@ class HttpProbe {
 // ("Bad scheme ftp", "no host in URL ...", "bad port ...").
 absl::Status ValidateProbeUrl(absl::string_view url);
 
-// RedactUrl() replaces a `user:password@` in the URL with `***@`, for logs.
-std::string RedactUrl(absl::string_view url);
-
-// UrlUserInfo() is the `user:password` (or `user`) before the last '@' of
-// the URL's authority, pointing into `url`; nullopt when there is no '@'.
-absl::optional<absl::string_view> UrlUserInfo(absl::string_view url);
-
 class CurlProbe : public HttpProbe {
  public:
   // Create() validates the options (URL, timeout > 0, readable CA and cert

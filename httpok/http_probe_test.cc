@@ -541,25 +541,6 @@ INSTANTIATE_TEST_SUITE_P(
         UrlCase{"http://host/a\r\nb", kInvalid, "control character"},
         UrlCase{"ftp://user:pw@host/", kInvalid, "Bad scheme ftp in URL ftp://***@host/"}));
 
-TEST(RedactUrlTest, HidesUserInfo) {
-  EXPECT_EQ(RedactUrl("http://user:pass@host:8080/x"), "http://***@host:8080/x");
-  EXPECT_EQ(RedactUrl("https://user@host/x@y"), "https://***@host/x@y");
-  EXPECT_EQ(RedactUrl("http://a:b@c@host?q=@"), "http://***@host?q=@");
-  EXPECT_EQ(RedactUrl("http://host/path?u=a@b"), "http://host/path?u=a@b");
-  EXPECT_EQ(RedactUrl("http://host"), "http://host");
-  EXPECT_EQ(RedactUrl("u:p@host/x"), "***@host/x");
-  EXPECT_EQ(RedactUrl(""), "");
-  EXPECT_EQ(RedactUrl("http://@host/"), "http://***@host/");
-}
-
-TEST(UrlUserInfoTest, FindsTheCredentialsOfTheAuthorityOnly) {
-  EXPECT_EQ(UrlUserInfo("http://user:pass@host:8080/x"), absl::string_view("user:pass"));
-  EXPECT_EQ(UrlUserInfo("http://a:b@c@host?q=@"), absl::string_view("a:b@c"));
-  EXPECT_EQ(UrlUserInfo("http://@host/"), absl::string_view(""));
-  EXPECT_EQ(UrlUserInfo("http://host/path?u=a@b"), absl::nullopt);
-  EXPECT_EQ(UrlUserInfo(""), absl::nullopt);
-}
-
 // ---------------------------------------------------------------------------
 // HTTPS against a real TLS server (Python's http.server + ssl) with a test CA
 // made by the openssl CLI. The server certificate names only DNS:localhost,

@@ -11,10 +11,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "kit/gcore.h"
+#include "base/control_chars.h"
+#include "base/url_redaction.h"
 #include "httpok/http_probe.h"
 #include "httpok/status_spec.h"
 #include "kit/command_line.h"
+#include "kit/gcore.h"
 #include "kit/option_values.h"
 
 namespace svl {
@@ -285,7 +287,7 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
       case kHeader: {
         const std::size_t colon = value.find(':');
         if (colon == std::string::npos || !IsToken(value.substr(0, colon)) ||
-            kit::HasControlCharacters(value)) {
+            base::HasAsciiControl(value)) {
           parse.Fail(name, absl::StrCat("'", value, "' is not a header 'Name: value'"));
         }
         options.headers.push_back(value);
@@ -294,7 +296,7 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
       case kUser:
         // Never quote the value: it holds a password.
         if (value.find(':') == std::string::npos || value[0] == ':' ||
-            kit::HasControlCharacters(value)) {
+            base::HasAsciiControl(value)) {
           parse.Fail(name, "expected user:password");
         }
         options.user = value;
@@ -318,8 +320,8 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
       case kSmtp: {
         const std::string lower = absl::AsciiStrToLower(value);
         if (!(absl::StartsWith(lower, "smtp://") || absl::StartsWith(lower, "smtps://")) ||
-            kit::HasControlCharacters(value)) {
-          parse.Fail(name, absl::StrCat("'", RedactUrl(value),
+            base::HasAsciiControl(value)) {
+          parse.Fail(name, absl::StrCat("'", base::RedactUrl(value),
                                         "' is not an smtp:// or smtps:// URL"));
         }
         options.smtp = value;
@@ -332,7 +334,7 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         parse.OneLine(name, value, "user", &options.smtp_user);
         break;
       case kSmtpPassword:
-        if (kit::HasControlCharacters(value)) parse.Fail(name, "control character in value");
+        if (base::HasAsciiControl(value)) parse.Fail(name, "control character in value");
         options.smtp_password = value;
         break;
       case kNotifyOnce:
@@ -369,7 +371,7 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
   options.url = positional[0];
   if (absl::Status url = ValidateProbeUrl(options.url); !url.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("URL '", RedactUrl(options.url), "': ", url.message()));
+        absl::StrCat("URL '", base::RedactUrl(options.url), "': ", url.message()));
   }
 
   absl::StatusOr<StatusSpec> codes = ParseStatusSpec(options.code_values);

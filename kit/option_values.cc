@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/control_chars.h"
 
 namespace svl {
 namespace kit {
@@ -106,16 +107,9 @@ absl::StatusOr<int> ParseCount(absl::string_view text, int min, int max) {
   return n;
 }
 
-bool HasControlCharacters(absl::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
-
 absl::Status CheckOneLineText(absl::string_view text, absl::string_view what) {
   if (text.empty()) return absl::InvalidArgumentError(absl::StrCat("empty ", what));
-  if (HasControlCharacters(text)) {
+  if (base::HasAsciiControl(text)) {
     return absl::InvalidArgumentError("control character in value");
   }
   return absl::OkStatus();

@@ -56,11 +56,6 @@ absl::StatusOr<absl::Duration> ParseSeconds(absl::string_view text, SecondsBound
 // " and <= MAX" when max < kMaxCount.
 absl::StatusOr<int> ParseCount(absl::string_view text, int min, int max = kMaxCount);
 
-// HasControlCharacters() says whether `text` holds an ASCII control
-// character (0x00-0x1f or 0x7f), which would break a header, a log line or a
-// mail.
-bool HasControlCharacters(absl::string_view text);
-
 // CheckOneLineText()
 //
 // OK for a non-empty value without control characters. Errors: "empty WHAT"

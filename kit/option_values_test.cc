@@ -66,10 +66,11 @@ TEST(ParseCountTest, WithinTheRange) {
 }
 
 TEST(OneLineTextTest, EmptyAndControlCharacters) {
-  EXPECT_FALSE(HasControlCharacters("plain text \xc3\xa9"));
-  EXPECT_TRUE(HasControlCharacters("a\nb"));
-  EXPECT_TRUE(HasControlCharacters(std::string("a\0b", 3)));
-  EXPECT_TRUE(HasControlCharacters("\x7f"));
+  EXPECT_THAT(CheckOneLineText("plain text \xc3\xa9", "name"), IsOk());
+  EXPECT_THAT(CheckOneLineText(std::string("a\0b", 3), "name"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "control character in value"));
+  EXPECT_THAT(CheckOneLineText("\x7f", "name"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "control character in value"));
   EXPECT_THAT(CheckOneLineText("c.pem", "file name"), IsOk());
   EXPECT_THAT(CheckOneLineText("", "file name"),
               StatusIs(absl::StatusCode::kInvalidArgument, "empty file name"));

@@ -8,55 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "base/utf8.h"
 
 namespace svl {
 namespace kit {
 namespace {
-
-constexpr char32_t kInvalid = 0xFFFFFFFF;
-
-// DecodeOne() decodes the UTF-8 sequence at `text[*pos]`, advancing *pos.
-// Returns kInvalid (advancing by one byte) for a byte that does not start a
-// valid, shortest-form, non-surrogate sequence.
-char32_t DecodeOne(absl::string_view text, std::size_t* pos) {
-  const auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(*pos);
-  if (lead < 0x80) {
-    ++*pos;
-    return lead;
-  }
-  int length = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2, cp = lead & 0x1F, min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, cp = lead & 0x0F, min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, cp = lead & 0x07, min = 0x10000;
-  } else {
-    ++*pos;
-    return kInvalid;
-  }
-  if (*pos + length > text.size()) {
-    ++*pos;
-    return kInvalid;
-  }
-  for (int i = 1; i < length; ++i) {
-    const unsigned char next = byte(*pos + i);
-    if ((next & 0xC0) != 0x80) {
-      ++*pos;
-      return kInvalid;
-    }
-    cp = (cp << 6) | (next & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++*pos;
-    return kInvalid;
-  }
-  *pos += length;
-  return cp;
-}
 
 bool InRanges(char32_t cp, std::initializer_list<std::pair<char32_t, char32_t>> ranges) {
   for (const auto& [lo, hi] : ranges) {
@@ -104,24 +60,6 @@ bool IsPrintable(char32_t cp) {
                        });
 }
 
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 }  // namespace
 
 std::string PythonRepr(absl::string_view utf8) {
@@ -130,11 +68,12 @@ std::string PythonRepr(absl::string_view utf8) {
   const char quote = (has_single && !has_double) ? '"' : '\'';
 
   std::string out(1, quote);
-  std::size_t pos = 0;
-  while (pos < utf8.size()) {
-    const unsigned char raw = static_cast<unsigned char>(utf8[pos]);
-    const char32_t cp = DecodeOne(utf8, &pos);
-    if (cp == kInvalid) {
+  for (absl::string_view rest = utf8; !rest.empty();) {
+    const unsigned char raw = static_cast<unsigned char>(rest[0]);
+    const base::Utf8Step step = base::DecodeUtf8(rest);
+    rest.remove_prefix(step.length);
+    const char32_t cp = step.code_point;
+    if (!step.valid()) {
       absl::StrAppendFormat(&out, "\\udc%02x", raw);
     } else if (cp == static_cast<char32_t>(quote) || cp == '\\') {
       out.push_back('\\');
@@ -146,7 +85,7 @@ std::string PythonRepr(absl::string_view utf8) {
     } else if (cp == '\t') {
       out += "\\t";
     } else if (IsPrintable(cp)) {
-      AppendUtf8(cp, &out);
+      base::AppendUtf8(cp, &out);
     } else if (cp < 0x100) {
       absl::StrAppendFormat(&out, "\\x%02x", static_cast<unsigned>(cp));
     } else if (cp < 0x10000) {

@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/fd_io.h"
 
 namespace svl {
 namespace kit {
@@ -74,18 +75,6 @@ bool ParseEntry(absl::string_view line, PendingRestart* entry) {
   return fields.size() == 3 && absl::SimpleAtoi(fields[0], &entry->start) &&
          absl::SimpleAtoi(fields[1], &entry->pid) && absl::CUnescape(fields[2], &entry->namespec) &&
          !entry->namespec.empty();
-}
-
-absl::Status WriteAll(int fd, absl::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = write(fd, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return absl::ErrnoToStatus(errno, "write");
-    }
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
 }
 
 // FNV-1a: a hash that is the same in every run and every build.
@@ -166,7 +155,7 @@ absl::Status RestartJournal::Save() const {
   const std::string temporary = absl::StrCat(path_, ".tmp");
   const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return ErrnoError("cannot create", temporary);
-  absl::Status written = WriteAll(fd, text);
+  absl::Status written = base::WriteAll(fd, text);
   if (written.ok() && fsync(fd) != 0) written = absl::ErrnoToStatus(errno, "fsync");
   close(fd);
   if (!written.ok()) {

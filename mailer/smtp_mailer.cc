@@ -23,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/control_chars.h"
 #include "curl/easy.h"
 #include "mailer/message.h"
 #include "mailer/smtp_status.h"
@@ -30,13 +31,6 @@
 namespace svl {
 namespace mailer {
 namespace {
-
-bool HasControlCharacter(absl::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
 
 // Address() returns the bare address of "addr", "<addr>" or "Name <addr>".
 absl::string_view Address(absl::string_view mailbox) {
@@ -55,7 +49,7 @@ absl::string_view Address(absl::string_view mailbox) {
 // ValidAddress() is false for an empty address or one that could break out of
 // an SMTP command (control characters, spaces, angle brackets).
 bool ValidAddress(absl::string_view address) {
-  return !address.empty() && !HasControlCharacter(address) &&
+  return !address.empty() && !base::HasAsciiControl(address) &&
          address.find_first_of(" <>") == absl::string_view::npos;
 }
 
@@ -64,7 +58,7 @@ absl::StatusOr<std::vector<std::string>> Recipients(absl::string_view to) {
   for (absl::string_view part : absl::StrSplit(to, ',')) {
     if (absl::StripAsciiWhitespace(part).empty()) continue;
     const absl::string_view address = Address(part);
-    if (HasControlCharacter(part) || !ValidAddress(address)) {
+    if (base::HasAsciiControl(part) || !ValidAddress(address)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "invalid recipient address '", SanitizeHeaderValue(part), "'"));
     }
@@ -162,7 +156,7 @@ absl::StatusOr<std::unique_ptr<SmtpMailer>> SmtpMailer::Create(
                      "' must start with smtp:// or smtps://"));
   }
   const absl::string_view authority = rest.substr(0, rest.find('/'));
-  if (authority.empty() || HasControlCharacter(config.url) ||
+  if (authority.empty() || base::HasAsciiControl(config.url) ||
       absl::StrContains(config.url, " ")) {
     return absl::InvalidArgumentError(absl::StrCat(
         "SMTP URL '", SanitizeHeaderValue(config.url), "' has no valid host"));
@@ -172,13 +166,13 @@ absl::StatusOr<std::unique_ptr<SmtpMailer>> SmtpMailer::Create(
     return absl::InvalidArgumentError(
         "SMTP URL must not contain credentials; use username/password");
   }
-  if (HasControlCharacter(config.from) || !ValidAddress(Address(config.from))) {
+  if (base::HasAsciiControl(config.from) || !ValidAddress(Address(config.from))) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid SMTP sender address '",
                      SanitizeHeaderValue(config.from), "'"));
   }
-  if (HasControlCharacter(config.username) ||
-      HasControlCharacter(config.password)) {
+  if (base::HasAsciiControl(config.username) ||
+      base::HasAsciiControl(config.password)) {
     return absl::InvalidArgumentError(
         "SMTP username/password contain control characters");
   }
