@@ -61,6 +61,7 @@ class ListenerOutput {
   // prefix() is the mail subject prefix: "<listener>: " or
   // "<listener> [<name>]: ".
   const std::string& prefix() const { return prefix_; }
+  // settings() are those the output was made with.
   const OutputSettings& settings() const { return settings_; }
 
   // shown_url() is settings().url with any credentials masked (`***@`).

@@ -74,6 +74,8 @@ class ProcessRestarter {
   ProcessRestarter(ProcessRestarterOptions options, supervisor_rpc::ProcessControl* client,
                    RestartJournal* journal, ListenerOutput* out);
 
+  // policy() is the restart policy: the listener records its checks there
+  // (RecordCheck, ShouldAct, RecordActed) before it restarts.
   RestartPolicy& policy() { return policy_; }
 
   // Restart() treats one process (see above). It returns false when the

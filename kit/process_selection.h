@@ -45,7 +45,9 @@ class ProcessSelection {
  public:
   ProcessSelection(std::vector<std::string> programs, bool any, SelfProcess self);
 
+  // any() is -a: every process is selected.
   bool any() const { return any_; }
+  // programs() are the -p entries, as given.
   const std::vector<std::string>& programs() const { return programs_; }
 
   // Selected() is true when a -p entry names the process (`name`,

@@ -172,49 +172,66 @@ absl::StatusOr<ProcessStatePayload> ParseProcessStatePayload(absl::string_view e
   return state;
 }
 
-absl::StatusOr<ProcessLogPayload> ParseProcessLogPayload(absl::string_view payload) {
-  constexpr absl::string_view kWhat = "PROCESS_LOG";
+namespace {
+
+// The `processname groupname pid` that PROCESS_LOG and PROCESS_COMMUNICATION
+// payloads begin with, in a payload that must carry data.
+struct ProcessWithData {
+  TokenSet set;
+  std::string processname;
+  std::string groupname;
+  std::int64_t pid = 0;
+};
+
+absl::StatusOr<ProcessWithData> ParseProcessWithData(absl::string_view what,
+                                                     absl::string_view payload) {
   absl::StatusOr<TokenSet> set = ParseTokenSet(payload);
   if (!set.ok()) return set.status();
-  if (absl::Status s = NeedsData(*set, kWhat, payload); !s.ok()) return s;
-  ProcessLogPayload log;
-  absl::StatusOr<std::string> processname = RequireString(*set, kWhat, "processname", payload);
+  if (absl::Status s = NeedsData(*set, what, payload); !s.ok()) return s;
+  absl::StatusOr<std::string> processname = RequireString(*set, what, "processname", payload);
   if (!processname.ok()) return processname.status();
-  absl::StatusOr<std::string> groupname = RequireString(*set, kWhat, "groupname", payload);
+  absl::StatusOr<std::string> groupname = RequireString(*set, what, "groupname", payload);
   if (!groupname.ok()) return groupname.status();
-  absl::StatusOr<std::int64_t> pid = RequireNumber(*set, kWhat, "pid", kMaxInt64, payload);
+  absl::StatusOr<std::int64_t> pid = RequireNumber(*set, what, "pid", kMaxInt64, payload);
   if (!pid.ok()) return pid.status();
-  absl::StatusOr<std::string> channel = RequireString(*set, kWhat, "channel", payload);
+  ProcessWithData parsed;
+  parsed.set = *std::move(set);
+  parsed.processname = *std::move(processname);
+  parsed.groupname = *std::move(groupname);
+  parsed.pid = *pid;
+  return parsed;
+}
+
+}  // namespace
+
+absl::StatusOr<ProcessLogPayload> ParseProcessLogPayload(absl::string_view payload) {
+  constexpr absl::string_view kWhat = "PROCESS_LOG";
+  absl::StatusOr<ProcessWithData> parsed = ParseProcessWithData(kWhat, payload);
+  if (!parsed.ok()) return parsed.status();
+  absl::StatusOr<std::string> channel = RequireString(parsed->set, kWhat, "channel", payload);
   if (!channel.ok()) return channel.status();
   if (*channel != "stdout" && *channel != "stderr") {
     return absl::InvalidArgumentError(absl::StrCat(
         "PROCESS_LOG payload 'channel' is not stdout or stderr: ", Quote(payload)));
   }
-  log.processname = *std::move(processname);
-  log.groupname = *std::move(groupname);
-  log.pid = *pid;
+  ProcessLogPayload log;
+  log.processname = std::move(parsed->processname);
+  log.groupname = std::move(parsed->groupname);
+  log.pid = parsed->pid;
   log.channel = *std::move(channel);
-  log.data = std::move(set->data);
+  log.data = std::move(parsed->set.data);
   return log;
 }
 
 absl::StatusOr<ProcessCommunicationPayload> ParseProcessCommunicationPayload(
     absl::string_view payload) {
-  constexpr absl::string_view kWhat = "PROCESS_COMMUNICATION";
-  absl::StatusOr<TokenSet> set = ParseTokenSet(payload);
-  if (!set.ok()) return set.status();
-  if (absl::Status s = NeedsData(*set, kWhat, payload); !s.ok()) return s;
+  absl::StatusOr<ProcessWithData> parsed = ParseProcessWithData("PROCESS_COMMUNICATION", payload);
+  if (!parsed.ok()) return parsed.status();
   ProcessCommunicationPayload communication;
-  absl::StatusOr<std::string> processname = RequireString(*set, kWhat, "processname", payload);
-  if (!processname.ok()) return processname.status();
-  absl::StatusOr<std::string> groupname = RequireString(*set, kWhat, "groupname", payload);
-  if (!groupname.ok()) return groupname.status();
-  absl::StatusOr<std::int64_t> pid = RequireNumber(*set, kWhat, "pid", kMaxInt64, payload);
-  if (!pid.ok()) return pid.status();
-  communication.processname = *std::move(processname);
-  communication.groupname = *std::move(groupname);
-  communication.pid = *pid;
-  communication.data = std::move(set->data);
+  communication.processname = std::move(parsed->processname);
+  communication.groupname = std::move(parsed->groupname);
+  communication.pid = parsed->pid;
+  communication.data = std::move(parsed->set.data);
   return communication;
 }
 
