@@ -1,7 +1,7 @@
 // File: kit/gcore.h
 //
-// Taking a core of a process before httpok restarts it (`-g` / `-d`).
-// Upstream ran `<gcore> "<coredir>/<namespec>" <pid>` through /bin/sh, so a
+// Taking a core of a process before a listener restarts it (superlance
+// httpok's `-g` / `-d`). Upstream ran `<gcore> "<coredir>/<namespec>" <pid>` through /bin/sh, so a
 // process named `x$(id)` executed code. Here the `-g` value is split into
 // words once at start-up (shell-like quoting, no expansion), and the core
 // path and pid are separate argv entries; a gcore that hangs is killed after
@@ -34,10 +34,10 @@ absl::StatusOr<std::vector<std::string>> SplitShellWords(absl::string_view comma
 
 // RunGcore() runs gcore_words + {core_path, pid} directly (no shell), with
 // stdin from /dev/null, and returns its stdout (first 64 KiB). Its stderr is
-// passed through to httpok's stderr. It runs through subprocess::Run()
+// passed through to the listener's stderr. It runs through subprocess::Run()
 // (subprocess/subprocess.h): in its own process group (gcore starts gdb),
 // with a parent-death signal, and killed by the termination handler
-// (subprocess/termination.h) when httpok is stopped. Errors: the program
+// (subprocess/termination.h) when the listener is stopped. Errors: the program
 // cannot be started (kNotFound / kPermissionDenied, "cannot run gcore command
 // <program>: <errno text>"), the deadline passed (kDeadlineExceeded; the
 // process group was killed and gcore reaped), or a non-zero exit or a signal

@@ -18,7 +18,7 @@
 //   web:web_00 is slow to stop (<why>), waiting for it to stop
 //   Failed to stop process web:web_00: <Fault 70: 'NOT_RUNNING: web:web_00'>
 //   web:web_00 runs again (RUNNING), not started
-//   Failed to start process web:web_00: <error>[; httpok will start it once it has stopped]
+//   Failed to start process web:web_00: <error>[; <listener> will start it once it has stopped]
 //   web:web_00 restarted
 //
 // Example (one act round of a listener):
