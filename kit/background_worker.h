@@ -23,6 +23,7 @@
 namespace svl {
 namespace kit {
 
+// BackgroundWorker runs submitted jobs on its own thread, one at a time.
 class BackgroundWorker {
  public:
   BackgroundWorker();

@@ -46,6 +46,7 @@ StderrWriter FdWriter(int fd);
 // ("error contacting URL:\n\n text" -> "error contacting URL: text").
 std::string FoldToOneLine(absl::string_view text);
 
+// What a ListenerOutput writes as and for whom.
 struct OutputSettings {
   std::string listener;  // the program's name: "httpok", "memmon", ...
   std::string name;      // its -n name, "" for none
@@ -54,6 +55,7 @@ struct OutputSettings {
   std::string url;       // the checked URL, if any: the `url` of log records
 };
 
+// ListenerOutput is a listener's stderr (see the top of this file).
 class ListenerOutput {
  public:
   ListenerOutput(OutputSettings settings, StderrWriter writer);

@@ -49,6 +49,7 @@ using NoticeDone = std::function<void(const mailer::Message& sent, const absl::S
 // Called on the enqueuing thread with a notice that was dropped unsent.
 using NoticeDropped = std::function<void(const mailer::Message& dropped)>;
 
+// One notice: the message, and who hears how its delivery ended.
 struct Notice {
   mailer::Message message;
   NoticeDone on_done;  // may be empty
@@ -59,6 +60,7 @@ struct Notice {
 // dropped unsent: too many were waiting for delivery)".
 std::string DroppedNoticesLine(int count);
 
+// NoticeQueue delivers notices in order on its own thread (see above).
 class NoticeQueue {
  public:
   // `mailer` must outlive the queue; `capacity` >= 1 notices may wait.

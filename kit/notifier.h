@@ -64,6 +64,7 @@ struct OutgoingNotice {
   std::function<void()> on_failure;
 };
 
+// Notifier sends a listener's notices and reports each outcome on stderr.
 class Notifier {
  public:
   // `mailer` (null: notices are not sent) and `out` must outlive the

@@ -51,6 +51,7 @@ namespace kit {
 // exception: a fault as `<Fault CODE: 'TEXT'>`, anything else as its message.
 std::string RenderRpcError(const absl::Status& status);
 
+// How a ProcessRestarter decides and restarts.
 struct ProcessRestarterOptions {
   PolicyOptions policy;
   bool dry_run = false;     // say "would restart"; stop and start nothing
@@ -68,6 +69,7 @@ struct FinishedRestart {
   std::vector<std::string> mail_lines;
 };
 
+// ProcessRestarter treats the processes a listener wants restarted.
 class ProcessRestarter {
  public:
   // Every pointer must outlive the restarter.

@@ -41,6 +41,7 @@ SelfProcess SelfFromEnvironment();
 // GroupOfWildcard() is "g" for "g:*", else "".
 std::string GroupOfWildcard(const std::string& namespec);
 
+// ProcessSelection is a listener's -p / -a choice of processes.
 class ProcessSelection {
  public:
   ProcessSelection(std::vector<std::string> programs, bool any, SelfProcess self);

@@ -45,6 +45,7 @@ namespace kit {
 // The largest journal file Open() reads.
 inline constexpr size_t kMaxJournalBytes = 64 * 1024;
 
+// One restart begun and not finished: the process and what it was.
 struct PendingRestart {
   std::string namespec;
   std::int64_t start = 0;  // supervisord's `start` of the stopped process
@@ -54,6 +55,7 @@ struct PendingRestart {
   }
 };
 
+// RestartJournal keeps the pending restarts, on disk or in memory.
 class RestartJournal {
  public:
   // InMemory() is a journal that keeps nothing on disk.

@@ -75,6 +75,7 @@
 namespace svl {
 namespace kit {
 
+// The policy options, as the command line gave them.
 struct PolicyOptions {
   int failures = 1;                                  // >= 1
   int successes = 1;                                 // >= 1
@@ -100,6 +101,7 @@ struct ProcessSnapshot {
 // SnapshotOf() takes namespec, state, start, now and pid from the info.
 ProcessSnapshot SnapshotOf(const supervisor_rpc::ProcessInfo& info);
 
+// What to do with one process, and why.
 struct ProcessDecision {
   enum class Kind {
     kRestart,          // restart it, then RecordRestart()
@@ -120,6 +122,7 @@ struct ProcessDecision {
 // "not-running" (for log lines).
 absl::string_view ProcessDecisionKindName(ProcessDecision::Kind kind);
 
+// RestartPolicy is the decision state machine described above.
 class RestartPolicy {
  public:
   // `options` must pass ValidatePolicyOptions(); invalid values are clamped

@@ -49,6 +49,7 @@
 namespace svl {
 namespace kit {
 
+// How RestartProcess() stops, waits and starts.
 struct RestartOptions {
   // true: upstream's calls, stopProcess and startProcess with wait=true
   // (supervisord answers when the phase is over; each call is bounded by the
@@ -102,6 +103,7 @@ ABSL_MUST_USE_RESULT absl::Status StartAndWait(supervisor_rpc::ProcessControl& c
                                                const RestartOptions& options,
                                                supervisor_rpc::ProcessInfo* last = nullptr);
 
+// What a restart did, phase by phase.
 struct RestartResult {
   // The stop: OK; a fault of stopProcess; or why it was slow (the blocking
   // call's deadline or transport error, "<ns> still STOPPING after 1s").

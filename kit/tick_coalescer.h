@@ -51,6 +51,7 @@ namespace kit {
 // kInvalidArgument for anything else ("TICK", "TICK_", "TICK_0", "TICK_x").
 absl::StatusOr<absl::Duration> TickPeriod(absl::string_view eventname);
 
+// What to do with one TICK.
 enum class TickVerdict {
   kCheck,          // run the check
   kSkipDuplicate,  // back to back, `when` not newer than the last checked one
@@ -60,6 +61,7 @@ enum class TickVerdict {
 // TickVerdictName() gives "check", "skip-duplicate", "skip-stale".
 absl::string_view TickVerdictName(TickVerdict verdict);
 
+// TickCoalescer applies the rule above to the TICKs as they come.
 class TickCoalescer {
  public:
   // OnTick() decides for one tick and, for kCheck, remembers `when` and

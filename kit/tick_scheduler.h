@@ -12,7 +12,9 @@
 //     Further TICKs meanwhile are skipped (a `busy` line);
 //   - TICKs replayed back to back after a stall are coalesced
 //     (tick_coalescer.h; a `stale` line each). TICKs whose payload has no
-//     `when:` (superlance's own tests send such) are never skipped.
+//     `when:` (superlance's own tests send such), or whose payload is not
+//     supervisord's `when:<seconds>` (protocol::ParseTickPayload), are
+//     undated: never coalesced, never skipped.
 //
 // Example:
 //
@@ -45,6 +47,7 @@ namespace kit {
 // "TICK" (its own tests send an event named just "TICK").
 bool IsTick(const protocol::Event& event);
 
+// TickScheduler runs a listener's rounds as described above.
 class TickScheduler {
  public:
   // `round` runs one round and returns true when it stopped or started a

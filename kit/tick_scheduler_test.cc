@@ -184,6 +184,25 @@ TEST(TickSchedulerTest, ReplayedTicksAreCoalesced) {
                                        when, "\n")));
 }
 
+// Only supervisord's own payload form dates a TICK (protocol's parser):
+// anything else is checked like an undated TICK, never coalesced.
+TEST(TickSchedulerTest, APayloadThatIsNotSupervisordsFormIsUndated) {
+  Lines lines;
+  ListenerOutput out(Settings(), lines.writer());
+  int rounds = 0;
+  TickScheduler ticks([&] { return ++rounds, false; }, &out);
+  const std::string when = absl::StrCat(absl::ToUnixSeconds(absl::Now()));
+  for (const std::string& payload : {"x:1 when:" + when + "\n", "when:" + when + "  "}) {
+    SCOPED_TRACE(payload);
+    ASSERT_TRUE(ticks.OnEvent(Event("TICK_5", payload)));
+    ticks.Drain();
+    ASSERT_TRUE(ticks.OnEvent(Event("TICK_5", payload)));  // the same moment, back to back
+    ticks.Drain();
+  }
+  EXPECT_EQ(rounds, 4);
+  EXPECT_THAT(lines.get(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace kit
 }  // namespace svl

@@ -12,6 +12,7 @@
 namespace svl {
 namespace mailer {
 
+// Mailer sends one message.
 class Mailer {
  public:
   virtual ~Mailer() = default;

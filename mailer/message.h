@@ -31,6 +31,7 @@
 namespace svl {
 namespace mailer {
 
+// One mail: recipients, subject and body, as the listener wrote them.
 struct Message {
   std::string to;       // raw, as the operator wrote it (may be a list)
   std::string subject;

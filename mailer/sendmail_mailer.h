@@ -70,6 +70,7 @@ namespace mailer {
 
 inline constexpr char kDefaultSendmailCommand[] = "/usr/sbin/sendmail -t -i";
 
+// SendmailMailer pipes the mail into a sendmail-style command.
 class SendmailMailer : public Mailer {
  public:
   // `command` is a shell command line; `deadline` bounds each Send().

@@ -58,6 +58,7 @@
 namespace svl {
 namespace mailer {
 
+// Where and as whom SmtpMailer sends.
 struct SmtpConfig {
   std::string url;   // smtp://host[:port] or smtps://host[:port]
   std::string from;  // envelope sender and From: header
@@ -70,6 +71,7 @@ struct SmtpConfig {
   absl::Duration deadline = absl::Seconds(30);
 };
 
+// SmtpMailer sends through an SMTP server with libcurl.
 class SmtpMailer : public Mailer {
  public:
   // Create() validates the URL scheme and `from` (kInvalidArgument): the URL

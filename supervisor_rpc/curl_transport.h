@@ -36,6 +36,7 @@
 namespace svl {
 namespace supervisor_rpc {
 
+// Where supervisord listens, and how to log in.
 struct ServerConfig {
   std::string url;       // unix:///path or http://host:port
   std::string username;  // empty: no credentials
@@ -49,6 +50,7 @@ struct ServerConfig {
 // scheme (kInvalidArgument: "Unknown protocol for serverurl <url>").
 absl::StatusOr<ServerConfig> ServerConfigFromEnvironment();
 
+// CurlTransport posts XML-RPC requests with libcurl (unix:// or http://).
 class CurlTransport : public Transport {
  public:
   // Create() validates the config (scheme unix:// or http://, non-empty

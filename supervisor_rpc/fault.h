@@ -49,6 +49,7 @@ inline constexpr int kCantReread = 92;
 // FaultName() gives "BAD_NAME" for 10 etc., "UNKNOWN_FAULT" for other codes.
 absl::string_view FaultName(int code);
 
+// A supervisord fault: its code and faultString.
 struct Fault {
   int code = 0;
   std::string fault_string;  // e.g. "SPAWN_ERROR: foo"

@@ -20,6 +20,7 @@
 namespace svl {
 namespace supervisor_rpc {
 
+// ProcessControl is what a listener asks supervisord about its processes.
 class ProcessControl {
  public:
   virtual ~ProcessControl() = default;

@@ -23,6 +23,7 @@
 namespace svl {
 namespace supervisor_rpc {
 
+// supervisord's process states, with its numbers.
 enum class ProcessState : int {
   kStopped = 0,
   kStarting = 10,

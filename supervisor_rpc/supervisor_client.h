@@ -28,6 +28,7 @@
 namespace svl {
 namespace supervisor_rpc {
 
+// SupervisorClient makes typed supervisor.* calls over a Transport.
 class SupervisorClient : public ProcessControl {
  public:
   // `transport` must outlive the client.

@@ -14,6 +14,7 @@
 namespace svl {
 namespace supervisor_rpc {
 
+// Transport posts one XML-RPC request body and returns the response body.
 class Transport {
  public:
   virtual ~Transport() = default;

@@ -391,9 +391,12 @@ absl::StatusOr<XmlRpcValue> DecodeMethodResponse(absl::string_view body) {
           "XML-RPC response nests elements deeper than ", TINYXML2_MAX_ELEMENT_DEPTH,
           " (values nest at most ", kMaxValueDepth, " deep; line ", doc.ErrorLineNum(), ")"));
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "malformed XML in XML-RPC response (line ", doc.ErrorLineNum(),
-        "): ", ParseErrorMeaning(doc.ErrorID()), " (tinyxml2: ", doc.ErrorStr(), ")"));
+    // tinyxml2's own text (its error name and numbers) says nothing more to
+    // an operator; line 0 means it found no line at all (an empty body).
+    const int line = doc.ErrorLineNum();
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed XML in XML-RPC response", line > 0 ? absl::StrCat(" (line ", line, ")") : "",
+                     ": ", ParseErrorMeaning(doc.ErrorID())));
   }
   const XMLElement* root = nullptr;
   s = RootElement(doc, body, &root);

@@ -248,6 +248,23 @@ TEST(DecoderTest, Cases) {
   }
 }
 
+// The whole text of an XML error: where, and what, in words an operator
+// reads in `Exception retrieving process info ...` (no tinyxml2 codes).
+TEST(DecoderTest, MalformedXmlTextsAreExact) {
+  EXPECT_THAT(DecodeMethodResponse(""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "malformed XML in XML-RPC response: document has no root element"));
+  EXPECT_THAT(DecodeMethodResponse("this is not xml"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "malformed XML in XML-RPC response (line 1): text runs to the end of "
+                       "the document"));
+  EXPECT_THAT(DecodeMethodResponse("<methodResponse>\n<params>\n<param><value><int>1</int>"
+                                   "</value></param>\n</methodResponse>"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "malformed XML in XML-RPC response (line 2): mismatched or unclosed "
+                       "element"));
+}
+
 }  // namespace
 }  // namespace supervisor_rpc
 }  // namespace svl

@@ -23,6 +23,7 @@
 namespace svl {
 namespace supervisor_rpc {
 
+// XmlRpcValue is one XML-RPC value of any type.
 class XmlRpcValue {
  public:
   enum class Type { kNil, kInt, kBoolean, kString, kDouble, kBase64, kDateTime, kArray, kStruct };
