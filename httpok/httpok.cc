@@ -188,8 +188,12 @@ bool HttpOk::ShouldCheck() {
   return *running;
 }
 
+std::string HttpOk::ReasonLine(const std::string& subject, const std::string& msg) {
+  return absl::StrCat("Reason: ", subject, " (", kit::FoldToOneLine(msg), ")");
+}
+
 void HttpOk::WriteReason(const std::string& subject, const std::string& msg) {
-  out_.Line(absl::StrCat("Reason: ", subject, " (", kit::FoldToOneLine(msg), ")"));
+  out_.Line(ReasonLine(subject, msg));
 }
 
 bool HttpOk::QueueMail(const std::string& subject, const std::string& body,
@@ -281,7 +285,7 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
   }
   incident_mailed_ = true;
   QueueMail(mail_subject, absl::StrJoin(mail_lines, "\n"),
-            absl::StrCat("Reason: ", subject, " (", kit::FoldToOneLine(msg), ")"),
+            ReasonLine(subject, msg),
             incident_serial_);
 }
 

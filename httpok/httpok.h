@@ -99,6 +99,8 @@ class HttpOk {
   bool ShouldCheck();
   void Act(const std::string& subject, const std::string& msg);
   void TakeCore(const supervisor_rpc::ProcessInfo& process, std::vector<std::string>* mail_lines);
+  // ReasonLine() is `Reason: <subject> (<msg on one line>)`.
+  static std::string ReasonLine(const std::string& subject, const std::string& msg);
   void WriteReason(const std::string& subject, const std::string& msg);
   // QueueMail() hands a mail to the notifier. `incident`: the serial of an
   // incident's mail (--notify-once), else 0.

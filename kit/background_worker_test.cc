@@ -63,16 +63,30 @@ TEST(BackgroundWorkerTest, EmptyJobIsRefused) {
 
 TEST(BackgroundWorkerTest, DestructorWaitsForTheRunningJob) {
   std::atomic<bool> finished{false};
-  absl::Notification started;
+  absl::Notification started, release;
+  // Releases the job once it runs; the destructor below must wait for it.
+  std::thread releaser([&] {
+    started.WaitForNotification();
+    release.Notify();
+  });
   {
     BackgroundWorker worker;
     ASSERT_TRUE(worker.TrySubmit([&] {
       started.Notify();
-      absl::SleepFor(absl::Milliseconds(200));
+      release.WaitForNotification();
       finished = true;
     }));
-    started.WaitForNotification();
   }
+  releaser.join();
+  EXPECT_TRUE(finished);
+}
+
+TEST(BackgroundWorkerTest, DestructorRunsAJobSubmittedJustBefore) {
+  std::atomic<bool> finished{false};
+  {
+    BackgroundWorker worker;
+    ASSERT_TRUE(worker.TrySubmit([&] { finished = true; }));
+  }  // destroyed at once, perhaps before the thread took the job
   EXPECT_TRUE(finished);
 }
 
