@@ -257,7 +257,10 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
       continue;
     }
     ++targets;
-    if (restarter_.Restart(p, take_core, &mail_lines, &gave_up)) ++treated;
+    if (restarter_.Restart(p, take_core, &mail_lines, &gave_up) !=
+        kit::RestartOutcome::kHeldBack) {
+      ++treated;
+    }
   }
   if (const std::vector<std::string> missing = selection_.Unmatched(*all); !missing.empty()) {
     out_.Action(absl::StrCat("Programs not restarted because they did not exist: ",

@@ -63,6 +63,11 @@ bool Notifier::Send(OutgoingNotice notice) {
            }
            return;
          }
+         if (!notice.dump) {
+           out->Block(notice.reason, absl::StrCat("Mailed ", FoldToOneLine(sent.subject), " to ",
+                                                  sent.to, "\n"));
+           return;
+         }
          // Upstream's dump, plus the newline it lacked: without it the next
          // line written to stderr was glued to the mail's last line.
          out->Block(notice.reason,

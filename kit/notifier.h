@@ -4,7 +4,7 @@
 // (`-s`, default `/usr/sbin/sendmail -t -i`) or an SMTP server (`--smtp`),
 // delivered off the checking path by a NoticeQueue. Each notice's outcome is
 // written on stderr when its delivery ends: the `Mailed:` dump (upstream's
-// text, plus the newline it lacked), or `Failed to send mail: <error>` and
+// text, plus the newline it lacked) or a `Mailed <subject> to <to>` line, or `Failed to send mail: <error>` and
 // then the notice's own reason line, if it has one.
 //
 // Example:
@@ -62,6 +62,10 @@ struct OutgoingNotice {
   std::string reason = "ok";
   // Called (on the delivery thread) when the delivery failed.
   std::function<void()> on_failure;
+  // On success: true writes the `Mailed:` dump of the whole message; false
+  // one line, `Mailed <subject> to <to>` (for a listener whose upstream
+  // logged nothing).
+  bool dump = true;
 };
 
 // Notifier sends a listener's notices and reports each outcome on stderr.

@@ -78,6 +78,21 @@ TEST(NotifierTest, ADeliveredNoticeIsDumpedAfterMailed) {
   EXPECT_EQ(mailer.messages()[0].to, "ops@example.com");
 }
 
+TEST(NotifierTest, ADeliveredNoticeWithoutDumpIsOneLine) {
+  Writes writes;
+  ListenerOutput out(Settings(), writes.writer());
+  RecordingMailer mailer;
+  Notifier notifier(&mailer, "ops@example.com", &out, kNoticeQueueCapacity);
+  OutgoingNotice notice = Notice("memmon: process web:web restarted", "memmon.py restarted ...");
+  notice.dump = false;
+  EXPECT_TRUE(notifier.Send(std::move(notice)));
+  notifier.Drain();
+  EXPECT_THAT(writes.get(),
+              ElementsAre("Mailed memmon: process web:web restarted to ops@example.com\n"));
+  ASSERT_EQ(mailer.messages().size(), 1u);
+  EXPECT_EQ(mailer.messages()[0].body, "memmon.py restarted ...");
+}
+
 TEST(NotifierTest, AFailedDeliverySaysWhyThenTheReasonLine) {
   Writes writes;
   ListenerOutput out(Settings(), writes.writer());

@@ -33,20 +33,21 @@ ProcessRestarter::ProcessRestarter(ProcessRestarterOptions options,
       out_(out),
       policy_(options_.policy) {}
 
-bool ProcessRestarter::Restart(const ProcessInfo& process, const BeforeRestart& before,
-                               std::vector<std::string>* mail_lines,
-                               std::vector<std::string>* gave_up) {
+RestartOutcome ProcessRestarter::Restart(const ProcessInfo& process, const BeforeRestart& before,
+                                         std::vector<std::string>* mail_lines,
+                                         std::vector<std::string>* gave_up,
+                                         const RestartWording& wording) {
   const std::string namespec = supervisor_rpc::MakeNamespec(process.group, process.name);
   const ProcessDecision decision = policy_.Decide(SnapshotOf(process), absl::Now());
   switch (decision.kind) {
     case ProcessDecision::Kind::kSkipNotRunning:
       out_->Action(absl::StrCat(namespec, " not in RUNNING state, NOT restarting"), mail_lines);
-      return true;
+      return RestartOutcome::kNotRunning;
     case ProcessDecision::Kind::kSkipInGrace:
       out_->Action(absl::StrCat(namespec, " started ", process.now - process.start,
                                 "s ago, within --grace, NOT restarting"),
                    mail_lines);
-      return false;
+      return RestartOutcome::kHeldBack;
     case ProcessDecision::Kind::kSkipBudgetSpent:
       if (decision.first_time) {
         out_->Action(absl::StrCat(namespec, " was restarted ", decision.restarts_in_window,
@@ -58,17 +59,19 @@ bool ProcessRestarter::Restart(const ProcessInfo& process, const BeforeRestart& 
                   absl::StrCat(namespec, " given up (restart budget spent), NOT restarting"),
                   {{"process", namespec}});
       }
-      return false;
+      return RestartOutcome::kHeldBack;
     case ProcessDecision::Kind::kRestart:
       break;
   }
   if (options_.dry_run) {
     out_->Action(absl::StrCat(namespec, " is in RUNNING state, would restart"), mail_lines);
     policy_.RecordRestart(namespec, process.start, process.pid, absl::Now());
-    return true;
+    return RestartOutcome::kDryRun;
   }
   if (before) before(process, mail_lines);
-  out_->Action(absl::StrCat(namespec, " is in RUNNING state, restarting"), mail_lines);
+  out_->Action(wording.restarting ? wording.restarting(namespec)
+                                  : absl::StrCat(namespec, " is in RUNNING state, restarting"),
+               mail_lines);
   restarted_ = true;
   JournalAdd({namespec, process.start, process.pid});
   RestartOptions restart = options_.restart;
@@ -78,10 +81,12 @@ bool ProcessRestarter::Restart(const ProcessInfo& process, const BeforeRestart& 
                  mail_lines);
   };
   const RestartResult result = RestartProcess(*client_, namespec, restart);
-  Report(namespec, result, mail_lines);
+  Report(namespec, result, wording, mail_lines);
   if (!result.pending) JournalRemove(namespec);
   RecordOurRestart(namespec, result);
-  return true;
+  if (supervisor_rpc::FaultFromStatus(result.stop).has_value()) return RestartOutcome::kStopFailed;
+  return result.start_attempted && result.start.ok() ? RestartOutcome::kRestarted
+                                                     : RestartOutcome::kNotStarted;
 }
 
 void ProcessRestarter::RecordOurRestart(const std::string& namespec,
@@ -105,13 +110,23 @@ void ProcessRestarter::RecordOurRestart(const std::string& namespec,
 }
 
 void ProcessRestarter::Report(const std::string& namespec, const RestartResult& result,
+                              const RestartWording& wording,
                               std::vector<std::string>* mail_lines) {
   const std::string& listener = out_->settings().listener;
+  const auto start_failed = [&wording, &namespec](const std::string& error) {
+    return wording.start_failed ? wording.start_failed(namespec, error)
+                                : absl::StrCat("Failed to start process ", namespec, ": ", error);
+  };
   // (A slow stop was reported when it turned out slow: on_slow_stop.)
-  if (supervisor_rpc::FaultFromStatus(result.stop).has_value()) {
-    out_->Action(
-        absl::StrCat("Failed to stop process ", namespec, ": ", RenderRpcError(result.stop)),
-        mail_lines);
+  const bool stop_fault = supervisor_rpc::FaultFromStatus(result.stop).has_value();
+  if (stop_fault) {
+    const std::string error = RenderRpcError(result.stop);
+    out_->Action(wording.stop_failed
+                     ? wording.stop_failed(namespec, error)
+                     : absl::StrCat("Failed to stop process ", namespec, ": ", error),
+                 mail_lines);
+    // Not started on purpose (RestartOptions::start_after_stop_fault).
+    if (!result.watched && !result.start_attempted) return;
   }
   if (result.watched && result.running_again) {
     out_->Action(absl::StrCat(namespec, " runs again (",
@@ -122,22 +137,23 @@ void ProcessRestarter::Report(const std::string& namespec, const RestartResult& 
     return;
   }
   if (!result.start_attempted) {
-    out_->Action(absl::StrCat("Failed to start process ", namespec, ": ",
-                              RenderRpcError(result.waited),
-                              result.pending ? absl::StrCat("; ", listener,
-                                                            " will start it once it has stopped")
-                                             : ""),
+    out_->Action(start_failed(absl::StrCat(
+                     RenderRpcError(result.waited),
+                     result.pending ? absl::StrCat("; ", listener,
+                                                   " will start it once it has stopped")
+                                    : "")),
                  mail_lines);
     return;
   }
   if (result.start.ok()) {
-    out_->Action(absl::StrCat(namespec, " restarted"), mail_lines);
+    const std::string line =
+        wording.restarted ? wording.restarted(namespec) : absl::StrCat(namespec, " restarted");
+    if (!line.empty()) out_->Action(line, mail_lines);
     return;
   }
-  out_->Action(absl::StrCat("Failed to start process ", namespec, ": ",
-                            RenderRpcError(result.start),
-                            result.pending ? absl::StrCat("; ", listener, " will look at it again")
-                                           : ""),
+  out_->Action(start_failed(absl::StrCat(
+                   RenderRpcError(result.start),
+                   result.pending ? absl::StrCat("; ", listener, " will look at it again") : "")),
                mail_lines);
 }
 
@@ -195,7 +211,7 @@ std::vector<FinishedRestart> ProcessRestarter::FinishPending() {
     FinishedRestart done{namespec, {}};
     out_->Action(absl::StrCat("Finishing the restart of ", namespec, ", which was left stopped"),
                  &done.mail_lines);
-    Report(namespec, result, &done.mail_lines);
+    Report(namespec, result, RestartWording(), &done.mail_lines);
     RecordOurRestart(namespec, result);
     finished.push_back(std::move(done));
   }

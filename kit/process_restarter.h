@@ -25,7 +25,9 @@
 //
 //   ProcessRestarter restarter(options, &client, &journal, &out);
 //   restarter.policy().RecordActed();
-//   for (const ProcessInfo& p : targets) restarter.Restart(p, nullptr, &mail_lines, &gave_up);
+//   for (const ProcessInfo& p : targets) {
+//     if (restarter.Restart(p, nullptr, &mail_lines, &gave_up) == RestartOutcome::kRestarted) ...
+//   }
 //
 // Not thread-safe: one caller (the listener's worker thread).
 
@@ -63,6 +65,31 @@ struct ProcessRestarterOptions {
 using BeforeRestart = std::function<void(const supervisor_rpc::ProcessInfo& process,
                                          std::vector<std::string>* mail_lines)>;
 
+// The lines of a restart that a listener words its own way (its upstream's
+// texts); an empty function keeps the default, httpok's, shown on the right.
+struct RestartWording {
+  // Before the stop.                 "<ns> is in RUNNING state, restarting"
+  std::function<std::string(const std::string& namespec)> restarting;
+  // A fault of stopProcess.          "Failed to stop process <ns>: <error>"
+  std::function<std::string(const std::string& namespec, const std::string& error)> stop_failed;
+  // A failed start.                  "Failed to start process <ns>: <error>"
+  std::function<std::string(const std::string& namespec, const std::string& error)> start_failed;
+  // After a successful start.        "<ns> restarted"  (return "" for no line)
+  std::function<std::string(const std::string& namespec)> restarted;
+};
+
+// What Restart() did with a process.
+enum class RestartOutcome {
+  kHeldBack,      // in grace, or given up (the policy held it back)
+  kNotRunning,    // not RUNNING: left alone
+  kDryRun,        // would have restarted (--dry-run)
+  kRestarted,     // stopped and started again
+  kStopFailed,    // stopProcess answered a fault (started anyway unless
+                  // RestartOptions::start_after_stop_fault is false)
+  kNotStarted,    // stopped (or not stoppable) but not started again: the
+                  // start failed, it runs again, or the start is pending
+};
+
 // A restart FinishPending() completed: who, and its action lines.
 struct FinishedRestart {
   std::string namespec;
@@ -80,12 +107,13 @@ class ProcessRestarter {
   // (RecordCheck, ShouldAct, RecordActed) before it restarts.
   RestartPolicy& policy() { return policy_; }
 
-  // Restart() treats one process (see above). It returns false when the
-  // policy held it back (in grace, or given up), true otherwise; a process
-  // it gives up on now is appended to `*gave_up` (for the one give-up
-  // notice). Action lines go to `out` and `*mail_lines`.
-  bool Restart(const supervisor_rpc::ProcessInfo& process, const BeforeRestart& before,
-               std::vector<std::string>* mail_lines, std::vector<std::string>* gave_up);
+  // Restart() treats one process (see above) and says what it did; a
+  // process it gives up on now is appended to `*gave_up` (for the one
+  // give-up notice). Action lines go to `out` and `*mail_lines`, worded by
+  // `wording` where it says so.
+  RestartOutcome Restart(const supervisor_rpc::ProcessInfo& process, const BeforeRestart& before,
+                         std::vector<std::string>* mail_lines, std::vector<std::string>* gave_up,
+                         const RestartWording& wording = RestartWording());
 
   // FinishPending() takes up the restarts the journal holds (none in
   // dry-run): each is started when it is still stopped, dropped (a log
@@ -100,7 +128,7 @@ class ProcessRestarter {
 
  private:
   void Report(const std::string& namespec, const RestartResult& result,
-              std::vector<std::string>* mail_lines);
+              const RestartWording& wording, std::vector<std::string>* mail_lines);
   void RecordOurRestart(const std::string& namespec, const RestartResult& result);
   void JournalAdd(PendingRestart entry);
   void JournalRemove(const std::string& namespec);

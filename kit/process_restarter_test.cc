@@ -66,7 +66,7 @@ TEST_F(ProcessRestarterTest, NotRunningIsSaidAndLeftAlone) {
   ProcessInfo web = Web();
   web.state = ProcessState::kExited;
   web.statename = "EXITED";
-  EXPECT_TRUE(Restarter().Restart(web, nullptr, &mail_, &gave_up_));
+  EXPECT_NE(Restarter().Restart(web, nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   EXPECT_THAT(lines_, ElementsAre("web:web_00 not in RUNNING state, NOT restarting\n"));
   EXPECT_THAT(mail_, ElementsAre("web:web_00 not in RUNNING state, NOT restarting"));
   EXPECT_THAT(sv_.calls(), IsEmpty());
@@ -77,7 +77,7 @@ TEST_F(ProcessRestarterTest, InGraceIsHeldBack) {
   options_.policy.grace = absl::Seconds(10);
   ProcessInfo web = Web();
   web.start = web.now - 3;
-  EXPECT_FALSE(Restarter().Restart(web, nullptr, &mail_, &gave_up_));
+  EXPECT_EQ(Restarter().Restart(web, nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   EXPECT_THAT(lines_, ElementsAre("web:web_00 started 3s ago, within --grace, NOT restarting\n"));
   EXPECT_THAT(sv_.calls(), IsEmpty());
 }
@@ -86,7 +86,7 @@ TEST_F(ProcessRestarterTest, GivesUpOnceWithALineThenOnlyLogs) {
   options_.policy.max_restarts = 1;
   options_.policy.restart_window = absl::Hours(1);
   ProcessRestarter& restarter = Restarter();
-  EXPECT_TRUE(restarter.Restart(Web(), nullptr, &mail_, &gave_up_));
+  EXPECT_NE(restarter.Restart(Web(), nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   // With --max-restarts, one more look learns the new start and pid.
   EXPECT_THAT(sv_.calls(), ElementsAre("stopProcess('web:web_00')", "startProcess('web:web_00')",
                                        "getProcessInfo('web:web_00')"));
@@ -94,7 +94,7 @@ TEST_F(ProcessRestarterTest, GivesUpOnceWithALineThenOnlyLogs) {
   mail_.clear();
   sv_.ClearCalls();
 
-  EXPECT_FALSE(restarter.Restart(Web(), nullptr, &mail_, &gave_up_));
+  EXPECT_EQ(restarter.Restart(Web(), nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   EXPECT_THAT(lines_, ElementsAre("web:web_00 was restarted 1 times within --restart-window, "
                                   "giving up until it recovers\n"));
   EXPECT_THAT(mail_, ElementsAre("web:web_00 was restarted 1 times within --restart-window, "
@@ -103,7 +103,7 @@ TEST_F(ProcessRestarterTest, GivesUpOnceWithALineThenOnlyLogs) {
 
   lines_.clear();
   mail_.clear();
-  EXPECT_FALSE(restarter.Restart(Web(), nullptr, &mail_, &gave_up_));
+  EXPECT_EQ(restarter.Restart(Web(), nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   ASSERT_EQ(lines_.size(), 1u);
   EXPECT_EQ(WithoutTime(lines_[0]),
             "httpok reason=ok msg=\"web:web_00 given up (restart budget spent), NOT restarting\" "
@@ -115,7 +115,7 @@ TEST_F(ProcessRestarterTest, GivesUpOnceWithALineThenOnlyLogs) {
 
 TEST_F(ProcessRestarterTest, DryRunSaysWhatItWouldDo) {
   options_.dry_run = true;
-  EXPECT_TRUE(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_));
+  EXPECT_NE(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   EXPECT_THAT(lines_, ElementsAre("[dry-run] web:web_00 is in RUNNING state, would restart\n"));
   EXPECT_THAT(mail_, ElementsAre("[dry-run] web:web_00 is in RUNNING state, would restart"));
   EXPECT_THAT(sv_.calls(), IsEmpty());
@@ -132,7 +132,7 @@ TEST_F(ProcessRestarterTest, RestartsWithTheJournalEntryHeldWhileStopped) {
     before_calls.push_back(p.name);
     lines->push_back("core taken");
   };
-  EXPECT_TRUE(Restarter().Restart(Web(), before, &mail_, &gave_up_));
+  EXPECT_NE(Restarter().Restart(Web(), before, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   EXPECT_THAT(lines_, ElementsAre("web:web_00 is in RUNNING state, restarting\n",
                                   "web:web_00 restarted\n"));
   EXPECT_THAT(mail_, ElementsAre("core taken", "web:web_00 is in RUNNING state, restarting",
@@ -152,7 +152,7 @@ TEST_F(ProcessRestarterTest, RestartsWithTheJournalEntryHeldWhileStopped) {
 TEST_F(ProcessRestarterTest, StopNotRunningIsWatchedThenStarted) {
   const ProcessInfo seen_running = Web();
   sv_.SetState("web:web_00", ProcessState::kExited);  // it died meanwhile
-  EXPECT_TRUE(Restarter().Restart(seen_running, nullptr, &mail_, &gave_up_));
+  EXPECT_NE(Restarter().Restart(seen_running, nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   EXPECT_THAT(lines_, ElementsAre("web:web_00 is in RUNNING state, restarting\n",
                                   "Failed to stop process web:web_00: "
                                   "<Fault 70: 'NOT_RUNNING: web:web_00'>\n",
@@ -164,7 +164,7 @@ TEST_F(ProcessRestarterTest, StopNotRunningIsWatchedThenStarted) {
 
 TEST_F(ProcessRestarterTest, StopFaultThenStartAnyway) {
   sv_.SetFault("stopProcess", "web:web_00", {supervisor_rpc::FaultCode::kFailed, "FAILED"});
-  EXPECT_TRUE(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_));
+  EXPECT_NE(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   EXPECT_THAT(lines_, ElementsAre("web:web_00 is in RUNNING state, restarting\n",
                                   "Failed to stop process web:web_00: <Fault 30: 'FAILED'>\n",
                                   "Failed to start process web:web_00: "
@@ -176,12 +176,63 @@ TEST_F(ProcessRestarterTest, StopFaultThenStartAnyway) {
 TEST_F(ProcessRestarterTest, StartFaultIsSaidAndNotLeftPending) {
   sv_.SetFault("startProcess", "web:web_00",
                {supervisor_rpc::FaultCode::kSpawnError, "SPAWN_ERROR: web:web_00"});
-  EXPECT_TRUE(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_));
+  EXPECT_NE(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_), RestartOutcome::kHeldBack);
   EXPECT_THAT(lines_, ElementsAre("web:web_00 is in RUNNING state, restarting\n",
                                   "Failed to start process web:web_00: "
                                   "<Fault 50: 'SPAWN_ERROR: web:web_00'>\n"));
   EXPECT_TRUE(journal_.empty());
   EXPECT_EQ(Web().state, ProcessState::kStopped);
+}
+
+// memmon's upstream words its lines otherwise; the outcome tells it which mail to send.
+RestartWording MemmonLikeWording() {
+  RestartWording wording;
+  wording.restarting = [](const std::string& ns) { return "Restarting " + ns; };
+  wording.stop_failed = [](const std::string& ns, const std::string& error) {
+    return "Failed to stop process " + ns + " (RSS 5), exiting: " + error;
+  };
+  wording.start_failed = [](const std::string& ns, const std::string& error) {
+    return "Failed to start process " + ns + " after stopping it, exiting: " + error;
+  };
+  wording.restarted = [](const std::string&) { return std::string(); };
+  return wording;
+}
+
+TEST_F(ProcessRestarterTest, WordingReplacesTheLinesAndAnEmptyRestartedLineIsNotWritten) {
+  EXPECT_EQ(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_, MemmonLikeWording()),
+            RestartOutcome::kRestarted);
+  EXPECT_THAT(lines_, ElementsAre("Restarting web:web_00\n"));
+  EXPECT_THAT(mail_, ElementsAre("Restarting web:web_00"));
+}
+
+TEST_F(ProcessRestarterTest, WordedStartFailureIsNotStarted) {
+  sv_.SetFault("startProcess", "web:web_00",
+               {supervisor_rpc::FaultCode::kSpawnError, "SPAWN_ERROR: web:web_00"});
+  EXPECT_EQ(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_, MemmonLikeWording()),
+            RestartOutcome::kNotStarted);
+  EXPECT_THAT(lines_, ElementsAre("Restarting web:web_00\n",
+                                  "Failed to start process web:web_00 after stopping it, exiting: "
+                                  "<Fault 50: 'SPAWN_ERROR: web:web_00'>\n"));
+}
+
+TEST_F(ProcessRestarterTest, StopFaultWithoutStartAfterStopFaultStartsNothing) {
+  options_.restart.start_after_stop_fault = false;
+  sv_.SetFault("stopProcess", "web:web_00", {supervisor_rpc::FaultCode::kBadName, "BAD_NAME: web:web_00"});
+  EXPECT_EQ(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_, MemmonLikeWording()),
+            RestartOutcome::kStopFailed);
+  EXPECT_THAT(lines_, ElementsAre("Restarting web:web_00\n",
+                                  "Failed to stop process web:web_00 (RSS 5), exiting: "
+                                  "<Fault 10: 'BAD_NAME: web:web_00'>\n"));
+  EXPECT_THAT(sv_.calls(), ElementsAre("stopProcess('web:web_00')"));
+  EXPECT_TRUE(journal_.empty());
+}
+
+TEST_F(ProcessRestarterTest, NotRunningOutcome) {
+  ProcessInfo web = Web();
+  web.state = ProcessState::kStopping;
+  web.statename = "STOPPING";
+  EXPECT_EQ(Restarter().Restart(web, nullptr, &mail_, &gave_up_), RestartOutcome::kNotRunning);
+  EXPECT_THAT(sv_.calls(), IsEmpty());
 }
 
 TEST_F(ProcessRestarterTest, FinishPendingStartsWhatWasLeftStoppedAndDropsWhatRunsAgain) {

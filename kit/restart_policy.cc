@@ -144,6 +144,11 @@ ProcessDecision RestartPolicy::Decide(const ProcessSnapshot& process, absl::Time
   return decision;
 }
 
+void RestartPolicy::RecordRecovered(absl::string_view namespec) {
+  auto it = processes_.find(namespec);
+  if (it != processes_.end()) it->second.gave_up = false;
+}
+
 void RestartPolicy::RecordRestart(absl::string_view namespec, std::int64_t start_after,
                                   std::int64_t pid_after, absl::Time now) {
   failures_ = 0;

@@ -161,6 +161,11 @@ class RestartPolicy {
   // Decide() does not look at ShouldAct(); the caller asks that first.
   ProcessDecision Decide(const ProcessSnapshot& process, absl::Time now);
 
+  // RecordRecovered() ends the give-up of one process whose own check is
+  // good again (a listener that checks each process apart, as memmon does);
+  // its restart history is kept, as on RecordCheck()'s recovery.
+  void RecordRecovered(absl::string_view namespec);
+
   // RecordRestart() records that we restarted `namespec` at `now` and that
   // supervisord then reported `start_after` / `pid_after` (0 if it did not
   // come up). The failure count and success run restart from zero. If the

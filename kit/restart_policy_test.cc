@@ -406,6 +406,34 @@ TEST(RestartPolicyTest, Scenarios) {
   for (const Scenario& scenario : scenarios) RunScenario(scenario);
 }
 
+TEST(RestartPolicyTest, RecordRecoveredEndsOneProcesssGiveUpAndKeepsItsHistory) {
+  PolicyOptions options;
+  options.max_restarts = 1;
+  options.restart_window = absl::Hours(1);
+  RestartPolicy policy(options);
+  const absl::Time t = kT0;
+  ASSERT_EQ(policy.Decide(Running("web", 0, 100, 100), t).kind, Kind::kRestart);
+  policy.RecordRestart("web", kSupervisorT0 + 100, 101, t);
+  ASSERT_EQ(policy.Decide(Running("api", 0, 100, 200), t).kind, Kind::kRestart);
+  policy.RecordRestart("api", kSupervisorT0 + 100, 201, t);
+  ProcessDecision web = policy.Decide(Running("web", 100, 110, 101), t + absl::Seconds(10));
+  ASSERT_EQ(web.kind, Kind::kSkipBudgetSpent);
+  ASSERT_TRUE(web.first_time);
+  ASSERT_TRUE(policy.Decide(Running("api", 100, 110, 201), t + absl::Seconds(10)).first_time);
+
+  policy.RecordRecovered("web");
+  policy.RecordRecovered("unknown");  // no record: nothing happens
+  // web gives up again, anew (a new notice), since its history is kept;
+  // api stays given up without a second notice.
+  web = policy.Decide(Running("web", 100, 120, 101), t + absl::Seconds(20));
+  EXPECT_EQ(web.kind, Kind::kSkipBudgetSpent);
+  EXPECT_TRUE(web.first_time);
+  EXPECT_EQ(web.restarts_in_window, 1);
+  const ProcessDecision api = policy.Decide(Running("api", 100, 120, 201), t + absl::Seconds(20));
+  EXPECT_EQ(api.kind, Kind::kSkipBudgetSpent);
+  EXPECT_FALSE(api.first_time);
+}
+
 TEST(RestartPolicyTest, ValidatePolicyOptions) {
   EXPECT_THAT(ValidatePolicyOptions(PolicyOptions{}), IsOk());
   EXPECT_THAT(ValidatePolicyOptions(Options(3, 2, 60, 3, 3600)), IsOk());

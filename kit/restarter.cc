@@ -239,6 +239,10 @@ RestartResult RestartProcess(ProcessControl& client, absl::string_view namespec,
   result.last_info = stop_seen;
   const bool fault = FaultFromStatus(result.stop).has_value();
   const bool slow = !result.stop.ok() && !fault;
+  if (fault && !options.start_after_stop_fault) {
+    result.start = absl::AbortedError(absl::StrCat("not started: ", namespec, " was not stopped"));
+    return result;
+  }
   if (slow && options.on_slow_stop) options.on_slow_stop(result.stop);
   const bool must_watch = slow || supervisor_rpc::IsFault(result.stop, FaultCode::kNotRunning);
   AfterStop(client, namespec, options, must_watch, options.stop_wait_bound, &result);

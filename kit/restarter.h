@@ -73,6 +73,10 @@ struct RestartOptions {
   // Called (when set) as soon as a stop turns out slow, with why, before the
   // watch begins: a listener says so at once, not when the watch ends.
   std::function<void(const absl::Status& why)> on_slow_stop;
+  // true: a fault from stopProcess is followed by a start anyway (httpok's
+  // upstream). false: a stop fault ends the restart, nothing is started (a
+  // process the listener did not stop is not its to start; memmon).
+  bool start_after_stop_fault = true;
 };
 
 // StopAndWait() stops `namespec` (wait=false) and waits for a stopped state.
@@ -137,6 +141,8 @@ struct RestartResult {
 //   - stop OK: start.
 //   - stop answered with a fault: as upstream, start anyway; except
 //     NOT_RUNNING, which a STOPPING process answers too: watch first.
+//     With start_after_stop_fault false: no start (start_attempted false,
+//     not pending).
 //   - stop slow (deadline, transport error): watch the process; start it
 //     once it is STOPPED, EXITED or FATAL; no start when it runs again or
 //     the watch ended (`pending`).
