@@ -25,20 +25,6 @@ std::string JoinPath(const std::string& dir, const std::string& name) {
   return absl::StrCat(dir, "/", name);
 }
 
-kit::ProcessRestarterOptions RestarterOptionsFor(const HttpOkOptions& options) {
-  kit::ProcessRestarterOptions restarter;
-  restarter.policy = options.policy;
-  restarter.dry_run = options.dry_run;
-  // Upstream's blocking calls, or with --restart-timeout wait=false and polling.
-  restarter.restart.blocking_calls = options.restart_timeout == absl::ZeroDuration();
-  if (!restarter.restart.blocking_calls) {
-    restarter.restart.stop_timeout = options.restart_timeout;
-    restarter.restart.start_timeout = options.restart_timeout;
-  }
-  restarter.restart.poll_interval = absl::Milliseconds(250);
-  return restarter;
-}
-
 }  // namespace
 
 ProbeOptions ProbeOptionsFor(const HttpOkOptions& options) {
@@ -77,7 +63,8 @@ HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
       prefix_(out_.prefix()),
       shown_url_(out_.shown_url()),
       selection_(options_.programs, options_.any, {options_.self_group, options_.self_name}),
-      restarter_(RestarterOptionsFor(options_), deps_.client,
+      restarter_(kit::ListenerRestarterOptions(options_.policy, options_.dry_run,
+                                                  options_.restart_timeout), deps_.client,
                  deps_.journal != nullptr ? deps_.journal : &own_journal_, &out_),
       notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity),
       ticks_([this] { return Round(); }, &out_) {

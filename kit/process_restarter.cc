@@ -24,6 +24,20 @@ std::string RenderRpcError(const absl::Status& status) {
   return std::string(status.message());
 }
 
+ProcessRestarterOptions ListenerRestarterOptions(const PolicyOptions& policy, bool dry_run,
+                                                 absl::Duration restart_timeout) {
+  ProcessRestarterOptions restarter;
+  restarter.policy = policy;
+  restarter.dry_run = dry_run;
+  restarter.restart.blocking_calls = restart_timeout == absl::ZeroDuration();
+  if (!restarter.restart.blocking_calls) {
+    restarter.restart.stop_timeout = restart_timeout;
+    restarter.restart.start_timeout = restart_timeout;
+  }
+  restarter.restart.poll_interval = absl::Milliseconds(250);
+  return restarter;
+}
+
 ProcessRestarter::ProcessRestarter(ProcessRestarterOptions options,
                                    supervisor_rpc::ProcessControl* client,
                                    RestartJournal* journal, ListenerOutput* out)

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "kit/listener_output.h"
 #include "kit/restart_journal.h"
 #include "kit/restart_policy.h"
@@ -59,6 +60,13 @@ struct ProcessRestarterOptions {
   bool dry_run = false;     // say "would restart"; stop and start nothing
   RestartOptions restart;   // how stop and start are made (on_slow_stop is set here)
 };
+
+// ListenerRestarterOptions() is how a listener restarts with the common
+// options: --dry-run; upstream's blocking calls, or with `restart_timeout`
+// > 0 (--restart-timeout) wait=false and a poll every 250 ms, each phase
+// under that deadline.
+ProcessRestarterOptions ListenerRestarterOptions(const PolicyOptions& policy, bool dry_run,
+                                                 absl::Duration restart_timeout);
 
 // Called before the stop of a restart, with the process and the action
 // lines so far (e.g. to take a core dump and say so).
