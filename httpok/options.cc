@@ -8,7 +8,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/control_chars.h"
@@ -17,6 +16,7 @@
 #include "httpok/status_spec.h"
 #include "kit/command_line.h"
 #include "kit/gcore.h"
+#include "kit/listener_options.h"
 #include "kit/option_values.h"
 
 namespace svl {
@@ -166,22 +166,16 @@ class ValueParser {
 
 // Checks that need several options (after every option was seen).
 std::string CrossCheck(const HttpOkOptions& options) {
-  if (absl::Status policy = kit::ValidatePolicyOptions(options.policy); !policy.ok()) {
+  if (absl::Status policy = kit::CheckPolicyOptionSet(options.policy); !policy.ok()) {
     return std::string(policy.message());
-  }
-  if (options.policy.restart_window > absl::ZeroDuration() && options.policy.max_restarts == 0) {
-    return "option --restart-window needs --max-restarts";
   }
   if (!options.client_key.empty() && options.client_cert.empty()) {
     return "option --client-key needs --client-cert";
   }
-  if (!options.smtp.empty() && options.mail_from.empty()) return "option --smtp needs --mail-from";
-  if (options.smtp.empty() &&
-      !(options.mail_from.empty() && options.smtp_user.empty() && options.smtp_password.empty())) {
-    return "options --mail-from, --smtp-user and --smtp-password need --smtp";
-  }
-  if (!options.smtp_password.empty() && options.smtp_user.empty()) {
-    return "option --smtp-password needs --smtp-user";
+  if (absl::Status smtp = kit::CheckSmtpOptionSet(options.smtp, options.mail_from,
+                                                  options.smtp_user, options.smtp_password);
+      !smtp.ok()) {
+    return std::string(smtp.message());
   }
   return "";
 }
@@ -264,11 +258,10 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         parse.Seconds(name, value, SecondsBound::kNonNegative, &options.policy.grace);
         break;
       case kMaxRestarts:
-        // 0 would mean "no limit", which leaving the option out already says.
-        if (int n = -1; absl::SimpleAtoi(value, &n) && n == 0) {
-          parse.Fail(name, "'0' is not an integer >= 1 (leave --max-restarts out for no limit)");
+        if (absl::StatusOr<int> n = kit::ParseMaxRestarts(value); n.ok()) {
+          options.policy.max_restarts = *n;
         } else {
-          parse.Count(name, value, 1, kit::kMaxCount, &options.policy.max_restarts);
+          parse.Fail(name, n.status());
         }
         break;
       case kRestartWindow:
@@ -317,16 +310,10 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
       case kClientKey:
         parse.OneLine(name, value, "file name", &options.client_key);
         break;
-      case kSmtp: {
-        const std::string lower = absl::AsciiStrToLower(value);
-        if (!(absl::StartsWith(lower, "smtp://") || absl::StartsWith(lower, "smtps://")) ||
-            base::HasAsciiControl(value)) {
-          parse.Fail(name, absl::StrCat("'", base::RedactUrl(value),
-                                        "' is not an smtp:// or smtps:// URL"));
-        }
+      case kSmtp:
+        if (absl::Status url = kit::CheckSmtpUrl(value); !url.ok()) parse.Fail(name, url);
         options.smtp = value;
         break;
-      }
       case kMailFrom:
         parse.OneLine(name, value, "address", &options.mail_from);
         break;
@@ -334,7 +321,9 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         parse.OneLine(name, value, "user", &options.smtp_user);
         break;
       case kSmtpPassword:
-        if (base::HasAsciiControl(value)) parse.Fail(name, "control character in value");
+        if (absl::Status password = kit::CheckSmtpPassword(value); !password.ok()) {
+          parse.Fail(name, password);
+        }
         options.smtp_password = value;
         break;
       case kNotifyOnce:
@@ -344,11 +333,11 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
         parse.OneLine(name, value, "directory", &options.state_dir);
         break;
       case kLogFormat:
-        if (absl::StatusOr<LogFormat> format = ParseLogFormat(value); format.ok()) {
+        if (absl::StatusOr<LogFormat> format = kit::ParseLogFormatOption(value); format.ok()) {
           options.log_format = *format;
           options.log_format_given = true;
         } else {
-          parse.Fail(name, absl::StrCat("'", value, "' is not text or json"));
+          parse.Fail(name, format.status());
         }
         break;
       default:

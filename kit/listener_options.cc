@@ -1,0 +1,71 @@
+#include "kit/listener_options.h"
+
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/control_chars.h"
+#include "base/url_redaction.h"
+#include "kit/option_values.h"
+
+namespace svl {
+namespace kit {
+
+absl::StatusOr<int> ParseMaxRestarts(absl::string_view value) {
+  if (int n = -1; absl::SimpleAtoi(value, &n) && n == 0) {
+    return absl::InvalidArgumentError(
+        "'0' is not an integer >= 1 (leave --max-restarts out for no limit)");
+  }
+  return ParseCount(value, 1, kMaxCount);
+}
+
+absl::Status CheckSmtpUrl(absl::string_view value) {
+  const std::string lower = absl::AsciiStrToLower(value);
+  if (!(absl::StartsWith(lower, "smtp://") || absl::StartsWith(lower, "smtps://")) ||
+      base::HasAsciiControl(value)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", base::RedactUrl(value), "' is not an smtp:// or smtps:// URL"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSmtpPassword(absl::string_view value) {
+  if (base::HasAsciiControl(value)) return absl::InvalidArgumentError("control character in value");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LogFormat> ParseLogFormatOption(absl::string_view value) {
+  absl::StatusOr<LogFormat> format = ParseLogFormat(value);
+  if (!format.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("'", value, "' is not text or json"));
+  }
+  return format;
+}
+
+absl::Status CheckPolicyOptionSet(const PolicyOptions& policy) {
+  if (absl::Status status = ValidatePolicyOptions(policy); !status.ok()) return status;
+  if (policy.restart_window > absl::ZeroDuration() && policy.max_restarts == 0) {
+    return absl::InvalidArgumentError("option --restart-window needs --max-restarts");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSmtpOptionSet(absl::string_view smtp, absl::string_view mail_from,
+                                absl::string_view smtp_user, absl::string_view smtp_password) {
+  if (!smtp.empty() && mail_from.empty()) {
+    return absl::InvalidArgumentError("option --smtp needs --mail-from");
+  }
+  if (smtp.empty() && !(mail_from.empty() && smtp_user.empty() && smtp_password.empty())) {
+    return absl::InvalidArgumentError(
+        "options --mail-from, --smtp-user and --smtp-password need --smtp");
+  }
+  if (!smtp_password.empty() && smtp_user.empty()) {
+    return absl::InvalidArgumentError("option --smtp-password needs --smtp-user");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kit
+}  // namespace svl
