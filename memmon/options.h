@@ -16,8 +16,8 @@
 //
 // Unlike upstream (fixed on purpose):
 //   - `-n` is kept whatever the order of -p/-g (upstream reused the variable);
-//   - a size or -u value must be positive (upstream accepted 0 and negative
-//     sizes, which restart every process every tick);
+//   - a size must be positive (upstream accepted 0 and negative sizes, which
+//     restart every process every tick), and -u must be >= 0;
 //   - a positional argument is an error (upstream silently stopped parsing);
 //   - the aliases the upstream docs spell are accepted: --groupname (-g) and
 //     --sendmail (-s, also upstream's unique prefix).
@@ -103,15 +103,19 @@ struct MemmonOptions {
 // ParseMemmonOptions()
 //
 // Parses argv (argv[0] is the program name and is ignored). Pure. Errors are
-// kInvalidArgument, one line, the first in command-line order:
-//   "no options given" (an empty command line, as upstream: usage, 255),
+// kInvalidArgument, one line: a malformed command line first (getopt reads
+// it whole), then the first bad value in command-line order, then a
+// positional argument, then the checks across options:
+//   "no options given" (an empty command line, as upstream: usage, 255;
+//   a lone `--` is an empty option list and accepted),
 //   getopt's "option -x not recognized", "option -p requires an argument", ...
 //   upstream's texts for bad values:
 //     "Unparseable value 'foo' for '-p'" (NAME=SIZE without exactly one '='),
 //     "Unparseable byte_size in '1x' for '-p'" (also for 0 and negatives),
-//     "Unparseable value for time in '1y' for -u",
+//     "Unparseable value for time in '1y' for -u" (also for negatives),
 //   (the option named as getopt expands it: `--program` for `--prog`),
-//   and for the additions "option --failures: '0' is not an integer >= 1",
+//   and for the additions, named as written, as httpok names them:
+//     "option --failures: '0' is not an integer >= 1",
 //   "option --memory: 'x' is not one of rss, pss, uss",
 //   "option --smtp needs --mail-from", "unexpected argument 'foo'".
 absl::StatusOr<MemmonOptions> ParseMemmonOptions(int argc, const char* const argv[]);
