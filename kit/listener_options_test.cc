@@ -1,0 +1,94 @@
+#include "kit/listener_options.h"
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace svl {
+namespace kit {
+namespace {
+
+using ::svl::testing::IsOk;
+using ::svl::testing::IsOkAndHolds;
+using ::svl::testing::StatusIs;
+
+TEST(ParseMaxRestartsTest, AcceptsPositiveCounts) {
+  EXPECT_THAT(ParseMaxRestarts("1"), IsOkAndHolds(1));
+  EXPECT_THAT(ParseMaxRestarts(" 4"), IsOkAndHolds(4));
+}
+
+TEST(ParseMaxRestartsTest, ZeroSaysHowToMeanNoLimit) {
+  EXPECT_THAT(ParseMaxRestarts("0"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "'0' is not an integer >= 1 (leave --max-restarts out for no limit)"));
+  EXPECT_THAT(ParseMaxRestarts("-2"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "'-2' is not an integer >= 1"));
+  EXPECT_THAT(ParseMaxRestarts("x"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "'x' is not an integer >= 1"));
+}
+
+TEST(CheckSmtpUrlTest, AcceptsSmtpAndSmtpsInAnyCase) {
+  EXPECT_THAT(CheckSmtpUrl("smtp://mail:25"), IsOk());
+  EXPECT_THAT(CheckSmtpUrl("SMTPS://mail"), IsOk());
+}
+
+TEST(CheckSmtpUrlTest, RejectsOtherSchemesWithThePasswordRedacted) {
+  EXPECT_THAT(CheckSmtpUrl("ftp://u:pw@m"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "'ftp://***@m' is not an smtp:// or smtps:// URL"));
+  EXPECT_THAT(CheckSmtpUrl("smtp://m\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "'smtp://m\n' is not an smtp:// or smtps:// URL"));
+}
+
+TEST(CheckSmtpPasswordTest, RejectsControlCharactersWithoutQuotingTheValue) {
+  EXPECT_THAT(CheckSmtpPassword(""), IsOk());
+  EXPECT_THAT(CheckSmtpPassword("p w"), IsOk());
+  EXPECT_THAT(CheckSmtpPassword("s3cret\r"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "control character in value"));
+}
+
+TEST(ParseLogFormatOptionTest, TextOrJson) {
+  EXPECT_THAT(ParseLogFormatOption("text"), IsOkAndHolds(LogFormat::kText));
+  EXPECT_THAT(ParseLogFormatOption("json"), IsOkAndHolds(LogFormat::kJson));
+  EXPECT_THAT(ParseLogFormatOption("xml"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "'xml' is not text or json"));
+}
+
+TEST(CheckPolicyOptionSetTest, WindowAndMaxRestartsGoTogether) {
+  PolicyOptions policy;
+  EXPECT_THAT(CheckPolicyOptionSet(policy), IsOk());
+  policy.restart_window = absl::Seconds(60);
+  EXPECT_THAT(CheckPolicyOptionSet(policy),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "option --restart-window needs --max-restarts"));
+  policy.max_restarts = 3;
+  EXPECT_THAT(CheckPolicyOptionSet(policy), IsOk());
+  policy.restart_window = absl::ZeroDuration();
+  EXPECT_THAT(CheckPolicyOptionSet(policy),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "--restart-window must be positive with --max-restarts"));
+}
+
+TEST(CheckSmtpOptionSetTest, FirstMissingPartIsNamed) {
+  EXPECT_THAT(CheckSmtpOptionSet("", "", "", ""), IsOk());
+  EXPECT_THAT(CheckSmtpOptionSet("smtp://m", "a@b", "", ""), IsOk());
+  EXPECT_THAT(CheckSmtpOptionSet("smtp://m", "a@b", "u", "p"), IsOk());
+  EXPECT_THAT(CheckSmtpOptionSet("smtp://m", "", "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, "option --smtp needs --mail-from"));
+  EXPECT_THAT(CheckSmtpOptionSet("", "a@b", "", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "options --mail-from, --smtp-user and --smtp-password need --smtp"));
+  EXPECT_THAT(CheckSmtpOptionSet("", "", "", "p"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "options --mail-from, --smtp-user and --smtp-password need --smtp"));
+  EXPECT_THAT(CheckSmtpOptionSet("smtp://m", "a@b", "", "p"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "option --smtp-password needs --smtp-user"));
+}
+
+}  // namespace
+}  // namespace kit
+}  // namespace svl
