@@ -73,9 +73,11 @@ struct SmapsRollup {
 
 // ParseSmapsRollup() reads the text of /proc/PID/smaps_rollup (its first
 // line is the address range header; other lines `Name:   N kB`). `Pss`,
-// `Private_Clean` and `Private_Dirty` are required; kNotFound when the file
-// has no such lines (a zombie or kernel thread: empty file),
-// kInvalidArgument for a malformed line. Overflow is an error.
+// `Private_Clean` and `Private_Dirty` are required (`Rss` is 0 when absent;
+// other lines are skipped); kNotFound when the file has none of the three (a
+// zombie or kernel thread: empty file), kInvalidArgument for a malformed or
+// repeated line or a missing one of them. Overflow, also of
+// `Private_Clean` + `Private_Dirty`, is an error.
 absl::StatusOr<SmapsRollup> ParseSmapsRollup(absl::string_view text);
 
 // ProcReader reads processes' memory under a /proc root.
@@ -88,7 +90,8 @@ class ProcReader {
   // MemoryOf() is the process's memory by `measure`, in bytes.
   // kNotFound when the process does not exist (any more) or has no memory
   // figures (zombie, kernel thread); kPermissionDenied when /proc refuses
-  // (smaps_rollup of another user's process); other errors name the file.
+  // (smaps_rollup of another user's process); other errors name the file
+  // (a malformed file: kInvalidArgument "<file>: <what is wrong>").
   absl::StatusOr<std::int64_t> MemoryOf(std::int64_t pid, MemoryMeasure measure) const;
 
  private:
