@@ -51,8 +51,12 @@ RestartOutcome ProcessRestarter::Restart(const ProcessInfo& process, const Befor
                                          std::vector<std::string>* mail_lines,
                                          std::vector<std::string>* gave_up,
                                          const RestartWording& wording) {
-  const std::string namespec = supervisor_rpc::MakeNamespec(process.group, process.name);
-  const ProcessDecision decision = policy_.Decide(SnapshotOf(process), absl::Now());
+  const std::string namespec = options_.full_namespecs
+                                   ? absl::StrCat(process.group, ":", process.name)
+                                   : supervisor_rpc::MakeNamespec(process.group, process.name);
+  ProcessSnapshot snapshot = SnapshotOf(process);
+  snapshot.namespec = namespec;
+  const ProcessDecision decision = policy_.Decide(snapshot, absl::Now());
   switch (decision.kind) {
     case ProcessDecision::Kind::kSkipNotRunning:
       out_->Action(absl::StrCat(namespec, " not in RUNNING state, NOT restarting"), mail_lines);

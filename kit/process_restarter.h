@@ -59,6 +59,10 @@ struct ProcessRestarterOptions {
   PolicyOptions policy;
   bool dry_run = false;     // say "would restart"; stop and start nothing
   RestartOptions restart;   // how stop and start are made (on_slow_stop is set here)
+  // true: a process is always named `group:name` (memmon's upstream, even
+  // `foo:foo`), in lines, calls, journal and policy; false: supervisord's
+  // make_namespec (`foo` when group and name are the same).
+  bool full_namespecs = false;
 };
 
 // ListenerRestarterOptions() is how a listener restarts with the common

@@ -1,0 +1,94 @@
+// memmon: a supervisord event listener that restarts processes whose memory
+// is over a limit. See memmon.h and options.h. Nothing but the protocol (and
+// -h / --version) ever goes to stdout.
+//
+// Exit: 255 with the usage for a bad command line; 0 with one line when not
+// run by supervisord (no SUPERVISOR_SERVER_URL); SIGTERM, SIGINT or SIGHUP
+// kill the running sendmail children and exit 128 + the signal
+// (kit/listener_process.h); a closed stdout (supervisord gone) gives one
+// stderr line and exit status 1.
+//
+// MEMMON_PROC_ROOT, when set, is read instead of /proc (for tests that lay
+// out the memory figures of processes themselves).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "kit/listener_output.h"
+#include "kit/listener_process.h"
+#include "kit/notifier.h"
+#include "kit/process_selection.h"
+#include "kit/restart_journal.h"
+#include "memmon/memmon.h"
+#include "memmon/options.h"
+#include "procfs/process_memory.h"
+#include "subprocess/termination.h"
+
+namespace kit = svl::kit;
+namespace memmon = svl::memmon;
+
+namespace {
+constexpr int kUsageExit = 255;  // upstream's exit code for usage errors
+// How long mails still waiting at exit may take before they are given up.
+constexpr absl::Duration kMailGraceAtExit = absl::Seconds(10);
+int Fail(absl::string_view message, bool with_usage, int code) {
+  kit::FdWriter(STDERR_FILENO)(
+      absl::StrCat("memmon: ", message, "\n", with_usage ? memmon::MemmonUsage() : ""));
+  return code;
+}
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  if (absl::Status s = kit::StartListenerProcess("memmon"); !s.ok()) {
+    return Fail(s.message(), false, 1);
+  }
+  absl::StatusOr<memmon::MemmonOptions> options = memmon::ParseMemmonOptions(argc, argv);
+  if (!options.ok()) return Fail(options.status().message(), true, kUsageExit);
+  if (options->help || options->version) {
+    kit::FdWriter(STDOUT_FILENO)(options->help ? std::string(memmon::MemmonUsage())
+                                               : absl::StrCat(memmon::kMemmonVersion, "\n"));
+    return 0;
+  }
+  absl::StatusOr<kit::SupervisorConnection> supervisor = kit::ConnectToSupervisor();
+  if (absl::IsNotFound(supervisor.status())) {
+    kit::FdWriter(STDERR_FILENO)("memmon must be run as a supervisor event listener\n");
+    return 0;
+  }
+  if (!supervisor.ok()) return Fail(supervisor.status().message(), false, 1);
+  const kit::SelfProcess self = kit::SelfFromEnvironment();
+  options->self_group = self.group;
+  options->self_name = self.name;
+  absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer =
+      kit::MakeMailer(memmon::MailSettingsFor(*options));
+  if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
+
+  std::string journal_problem;
+  kit::RestartJournal journal =
+      kit::OpenListenerJournal("memmon", options->state_dir, supervisor->server.url, self.group,
+                               self.name, &journal_problem);
+  if (!journal_problem.empty()) {
+    kit::FdWriter(STDERR_FILENO)(absl::StrCat("memmon: ", journal_problem, "\n"));
+  }
+  const char* proc_root = std::getenv("MEMMON_PROC_ROOT");
+  const svl::procfs::ProcReader proc(proc_root != nullptr && *proc_root != '\0' ? proc_root
+                                                                                : "/proc");
+
+  memmon::MemmonDeps deps;
+  deps.client = supervisor->client.get();
+  deps.proc = &proc;
+  deps.mailer = mailer->get();
+  deps.write_stderr = kit::FdWriter(STDERR_FILENO);
+  deps.journal = &journal;
+  memmon::Memmon handler(*std::move(options), std::move(deps));
+  return kit::RunEventLoop(
+      "memmon", [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); },
+      // EOF: finish the round in flight; mails still waiting get
+      // kMailGraceAtExit, then their commands are killed.
+      [&handler] {
+        handler.Shutdown(kMailGraceAtExit, [] { svl::subprocess::KillRunningChildren(); });
+      });
+}
