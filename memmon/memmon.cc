@@ -49,6 +49,7 @@ Memmon::Memmon(MemmonOptions options, MemmonDeps deps)
       out_({"memmon", options_.name, options_.log_format, options_.dry_run, ""},
            deps_.write_stderr),
       excluded_(options_.exclude, /*any=*/false, {options_.self_group, options_.self_name}),
+      table_(deps_.now),
       restarter_(
           [this] {
             kit::ProcessRestarterOptions restarter = kit::ListenerRestarterOptions(
@@ -77,6 +78,7 @@ void Memmon::Shutdown(absl::Duration mail_grace, const std::function<void()>& st
 }
 
 std::string Memmon::HandleEvent(const protocol::Event& event) {
+  table_.OnEvent(event);
   ticks_.OnEvent(event);
   return std::string(protocol::kResultOk);
 }
@@ -100,7 +102,7 @@ bool Memmon::Round() {
          absl::StrJoin(done.mail_lines, "\n"));
   }
   out_.Block(kit::reason::kOk, StatusBlock());
-  absl::StatusOr<std::vector<ProcessInfo>> all = deps_.client->GetAllProcessInfo();
+  absl::StatusOr<std::vector<ProcessInfo>> all = table_.Processes(*deps_.client);
   if (!all.ok()) {
     out_.Line(absl::StrCat("Exception retrieving process info ",
                            kit::RenderRpcError(all.status()), ", not checking"));

@@ -12,7 +12,9 @@
 //   - the status block, one write: `Checking programs a=1024, b=2048`,
 //     `Checking groups g=4096`, `Checking any=8192` (each when configured;
 //     a lone newline without rules);
-//   - one getAllProcessInfo. For each process with a pid, except memmon's
+//   - the process list: one getAllProcessInfo, or none when memmon is also
+//     subscribed to PROCESS_STATE (kit/process_table.h:
+//     `events=TICK_60,PROCESS_STATE`). For each process with a pid, except memmon's
 //     own pool and --exclude: its limit is the first of -p group:name, -p
 //     name, -g group, -a that names it (none: not measured); its memory
 //     (--memory, with -c summed over the process and its descendants) is
@@ -49,6 +51,7 @@
 #include "kit/notifier.h"
 #include "kit/process_restarter.h"
 #include "kit/process_selection.h"
+#include "kit/process_table.h"
 #include "kit/restart_journal.h"
 #include "kit/tick_scheduler.h"
 #include "mailer/mailer.h"
@@ -117,6 +120,7 @@ class Memmon {
   const std::string measure_;  // "RSS", "PSS" or "USS"
   kit::ListenerOutput out_;
   kit::ProcessSelection excluded_;  // --exclude, and memmon's own pool
+  kit::ProcessTable table_;
   kit::RestartJournal own_journal_ = kit::RestartJournal::InMemory();
   // Round thread only.
   kit::ProcessRestarter restarter_;

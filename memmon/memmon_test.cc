@@ -373,6 +373,28 @@ TEST_F(MemmonTest, NotifyOnceMailsOncePerProcessUntilItIsUnderItsLimitAgain) {
   EXPECT_EQ(mailer_.messages().size(), 2u);
 }
 
+// Subscribed to PROCESS_STATE too: one process list, then none on a TICK;
+// the restart's own events keep the table right (the new pid is measured).
+TEST_F(MemmonTest, WithProcessStateEventsTheListIsFetchedOnce) {
+  options_.programs = {{"foo", 1 << 20}};
+  SetRss(1001, 100);
+  protocol::Event running;
+  running.header.eventname = "PROCESS_STATE_RUNNING";
+  running.payload = "processname:foo groupname:foo from_state:STARTING pid:11";
+  protocol::Event stopped = running;
+  stopped.header.eventname = "PROCESS_STATE_STOPPED";
+  protocol::Event restarted = running;
+  restarted.payload = "processname:foo groupname:foo from_state:STARTING pid:1001";
+  EXPECT_THAT(Run({running, Event("TICK_60"), stopped, restarted, Event("TICK_60"),
+                   Event("TICK_60")}),
+              ElementsAre("Checking programs foo=1048576", "RSS of foo:foo is 2264064",
+                          "Restarting foo:foo", "Checking programs foo=1048576",
+                          "RSS of foo:foo is 102400", "Checking programs foo=1048576",
+                          "RSS of foo:foo is 102400", ""));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')"));
+}
+
 TEST_F(MemmonTest, PssIsNamedInTheLines) {
   const std::string dir = absl::StrCat(proc_root_, "/11");
   std::ofstream(dir + "/smaps_rollup")
