@@ -86,6 +86,7 @@ void HttpOk::Shutdown(absl::Duration mail_grace, const std::function<void()>& st
 }
 
 std::string HttpOk::HandleEvent(const protocol::Event& event) {
+  table_.OnEvent(event);
   ticks_.OnEvent(event);
   return std::string(protocol::kResultOk);
 }
@@ -166,7 +167,7 @@ void HttpOk::RunCheck() {
 }
 
 bool HttpOk::ShouldCheck() {
-  absl::StatusOr<bool> running = selection_.AnySelectedRunning(*deps_.client);
+  absl::StatusOr<bool> running = selection_.AnySelectedRunning(*deps_.client, &table_);
   if (!running.ok()) {
     out_.Line(absl::StrCat("Exception retrieving process info ",
                            kit::RenderRpcError(running.status()), ", not checking"));
@@ -214,7 +215,10 @@ void HttpOk::TakeCore(const ProcessInfo& process, std::vector<std::string>* mail
 void HttpOk::Act(const std::string& subject, const std::string& msg) {
   std::vector<std::string> mail_lines = {msg};
 
-  absl::StatusOr<std::vector<ProcessInfo>> all = deps_.client->GetAllProcessInfo();
+  // Only the selected processes: supervisord serves nothing else while it
+  // answers, and the whole list costs seconds at 1000 programs.
+  absl::StatusOr<std::vector<ProcessInfo>> all =
+      selection_.SelectedProcesses(*deps_.client, &table_);
   if (!all.ok()) {
     out_.Action(absl::StrCat("Exception retrieving process info ",
                              kit::RenderRpcError(all.status()), ", not acting"),

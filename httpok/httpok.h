@@ -12,6 +12,10 @@
 //     finished; a round that started a process does not check;
 //   - the gate: eager (-e, default) always checks; not eager (-E) checks
 //     only when a selected process is RUNNING;
+//   - what supervisord is asked: only the selected processes (getProcessInfo
+//     per -p name; the whole list for -a and group:*), and nothing at all on
+//     a healthy TICK when httpok is also subscribed to PROCESS_STATE
+//     (`events=TICK_60,PROCESS_STATE`, kit/process_table.h);
 //   - the check: one probe; bad when the status is not in -c (default 200),
 //     with -b when the body lacks the -b text, with --not-body when it has
 //     the --not-body text;
@@ -49,6 +53,7 @@
 #include "kit/notifier.h"
 #include "kit/process_restarter.h"
 #include "kit/process_selection.h"
+#include "kit/process_table.h"
 #include "kit/restart_journal.h"
 #include "kit/tick_scheduler.h"
 #include "mailer/mailer.h"
@@ -113,6 +118,7 @@ class HttpOk {
   const std::string& prefix_;     // "httpok: " or "httpok [name]: "
   const std::string& shown_url_;  // the URL with credentials masked
   kit::ProcessSelection selection_;
+  kit::ProcessTable table_;  // kept from PROCESS_STATE events, when subscribed
   kit::RestartJournal own_journal_ = kit::RestartJournal::InMemory();
 
   // Round thread only.

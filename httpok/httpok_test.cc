@@ -118,8 +118,57 @@ TEST_F(HttpOkTest, BadStatusRestartsAndMails) {
   EXPECT_EQ(stderr_, absl::StrCat(lines, "\nMailed:\n\n", mail, "\n"));
   ASSERT_EQ(mailer_.messages().size(), 1u);
   EXPECT_EQ(mailer::FormatMessage(mailer_.messages()[0]), mail);
-  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo')",
-                                        "startProcess('foo')"));
+  // baz_01 is not `baz_01:baz_01`: a bare name may live in any group, so
+  // the whole list is fetched (once) after asking for each name.
+  EXPECT_THAT(sv_->calls(),
+              ElementsAre("getProcessInfo('foo')", "getProcessInfo('bar')",
+                          "getProcessInfo('baz_01')", "getAllProcessInfo()", "stopProcess('foo')",
+                          "startProcess('foo')"));
+}
+
+// Named programs are asked for one by one; the whole list (seconds of
+// supervisord's time at 1000 programs) only when a name needs it.
+TEST_F(HttpOkTest, ActAsksOnlyForTheNamedProcesses) {
+  options_.programs = {"foo", "baz:baz_01", "nosuch:thing"};
+  probe_.SetFallback(Responded(500, "Internal Server Error"));
+  EXPECT_EQ(Run(Tick()), "OK");
+  EXPECT_THAT(sv_->calls(),
+              ElementsAre("getProcessInfo('foo')", "getProcessInfo('baz:baz_01')",
+                          "getProcessInfo('nosuch:thing')", "stopProcess('foo')",
+                          "startProcess('foo')"));
+  EXPECT_EQ(stderr_,
+            "Restarting selected processes ['foo', 'baz:baz_01', 'nosuch:thing']\n"
+            // supervisord's order: by group, then name
+            "baz:baz_01 not in RUNNING state, NOT restarting\n"
+            "foo is in RUNNING state, restarting\n"
+            "foo restarted\n"
+            "Programs not restarted because they did not exist: ['nosuch:thing']\n"
+            "Reason: httpok: http://127.0.0.1:8080/bar: bad status returned (status contacting "
+            "http://127.0.0.1:8080/bar: 500 Internal Server Error)\n");
+}
+
+// Subscribed to PROCESS_STATE too: the not-eager gate and the act need no
+// more than the one list at the start.
+TEST_F(HttpOkTest, WithProcessStateEventsAHealthyTickAsksNothing) {
+  options_.programs = {"foo"};
+  options_.eager = false;
+  protocol::Event running;
+  running.header.eventname = "PROCESS_STATE_RUNNING";
+  running.payload = "processname:foo groupname:foo from_state:STARTING pid:11";
+  {
+    HttpOk handler(options_, {sv_.get(), &probe_, &mailer_, Stderr()});
+    handler.HandleEvent(running);
+    for (int i = 0; i < 3; ++i) {
+      handler.HandleEvent(UndatedTick());
+      handler.Drain();
+    }
+    probe_.SetFallback(Responded(500, "Internal Server Error"));
+    handler.HandleEvent(UndatedTick());
+    handler.Drain();
+  }
+  EXPECT_EQ(probe_.checks(), 4);
+  EXPECT_THAT(sv_->calls(),
+              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
 }
 
 TEST_F(HttpOkTest, FixedBodyCheckWorks) {
@@ -321,9 +370,9 @@ TEST_F(HttpOkTest, FixedAHangingMailDoesNotStopTheChecks) {
     handler.Drain();
   }
   EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')",
-                          "getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')",
-                          "getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
+              ElementsAre("getProcessInfo('foo')", "stopProcess('foo')", "startProcess('foo')",
+                          "getProcessInfo('foo')", "stopProcess('foo')", "startProcess('foo')",
+                          "getProcessInfo('foo')", "stopProcess('foo')", "startProcess('foo')"));
   EXPECT_THAT(mailer.subjects(), ::testing::SizeIs(3));
   EXPECT_EQ(std::vector<std::string>(absl::StrSplit(err, "Mailed:\n\n")).size(), 4u) << err;
 }

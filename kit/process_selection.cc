@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -77,8 +78,15 @@ std::vector<std::string> ProcessSelection::Unmatched(
   return waiting;
 }
 
-absl::StatusOr<bool> ProcessSelection::AnySelectedRunning(
-    supervisor_rpc::ProcessControl& client) const {
+absl::StatusOr<bool> ProcessSelection::AnySelectedRunning(supervisor_rpc::ProcessControl& client,
+                                                          ProcessTable* table) const {
+  if (table != nullptr && table->live()) {
+    absl::StatusOr<std::vector<ProcessInfo>> selected = SelectedProcesses(client, table);
+    if (!selected.ok()) return selected.status();
+    return std::any_of(selected->begin(), selected->end(), [this](const ProcessInfo& p) {
+      return p.state == ProcessState::kRunning && !IsSelf(p);
+    });
+  }
   if (any_) {
     absl::StatusOr<std::vector<ProcessInfo>> all = client.GetAllProcessInfo();
     if (!all.ok()) return all.status();
@@ -118,6 +126,52 @@ absl::StatusOr<bool> ProcessSelection::AnySelectedRunning(
     }
   }
   return false;
+}
+
+absl::StatusOr<std::vector<ProcessInfo>> ProcessSelection::SelectedProcesses(
+    supervisor_rpc::ProcessControl& client, ProcessTable* table) const {
+  const auto only_selected = [this](std::vector<ProcessInfo> all) {
+    all.erase(std::remove_if(all.begin(), all.end(),
+                             [this](const ProcessInfo& p) { return !Selected(p); }),
+              all.end());
+    return all;
+  };
+  const bool needs_all =
+      any_ || std::any_of(programs_.begin(), programs_.end(), [](const std::string& program) {
+        return !GroupOfWildcard(program).empty();
+      });
+  if ((table != nullptr && table->live()) || needs_all) {
+    absl::StatusOr<std::vector<ProcessInfo>> all =
+        table != nullptr ? table->Processes(client) : client.GetAllProcessInfo();
+    if (!all.ok()) return all.status();
+    return only_selected(*std::move(all));
+  }
+  std::vector<ProcessInfo> found;
+  for (const std::string& program : programs_) {
+    absl::StatusOr<ProcessInfo> info = client.GetProcessInfo(program);
+    if (info.ok()) {
+      found.push_back(*std::move(info));
+      continue;
+    }
+    if (!supervisor_rpc::IsFault(info.status(), supervisor_rpc::FaultCode::kBadName)) {
+      return info.status();
+    }
+    if (absl::StrContains(program, ':')) continue;  // `group:name` does not exist
+    // A bare name that is not `name:name`: it may be a name in other groups.
+    absl::StatusOr<std::vector<ProcessInfo>> all = client.GetAllProcessInfo();
+    if (!all.ok()) return all.status();
+    return only_selected(*std::move(all));
+  }
+  // supervisord's order, each process once (two entries may name one).
+  std::sort(found.begin(), found.end(), [](const ProcessInfo& a, const ProcessInfo& b) {
+    return std::tie(a.group, a.name) < std::tie(b.group, b.name);
+  });
+  found.erase(std::unique(found.begin(), found.end(),
+                          [](const ProcessInfo& a, const ProcessInfo& b) {
+                            return a.group == b.group && a.name == b.name;
+                          }),
+              found.end());
+  return found;
 }
 
 }  // namespace kit

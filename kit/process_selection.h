@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "kit/process_table.h"
 #include "supervisor_rpc/process_control.h"
 #include "supervisor_rpc/process_info.h"
 
@@ -67,12 +68,26 @@ class ProcessSelection {
       const std::vector<supervisor_rpc::ProcessInfo>& processes) const;
 
   // AnySelectedRunning() asks supervisord whether a selected process other
-  // than the listener's own is RUNNING, with as few calls as possible: with
+  // than the listener's own is RUNNING, with as few calls as possible: none
+  // when `table` (may be null) is live (kit/process_table.h); else with
   // `any`, one getAllProcessInfo; else one getProcessInfo per entry until
   // one is RUNNING, and one getAllProcessInfo at most for `group:*` entries
   // and bare names that supervisord does not know as `name:name`. An RPC
   // error is returned as it is.
-  absl::StatusOr<bool> AnySelectedRunning(supervisor_rpc::ProcessControl& client) const;
+  absl::StatusOr<bool> AnySelectedRunning(supervisor_rpc::ProcessControl& client,
+                                          ProcessTable* table = nullptr) const;
+
+  // SelectedProcesses() is every selected process (the listener's own pool
+  // included: the caller says why it skips it), in supervisord's order
+  // (group, then name), asking as little as possible: nothing more when
+  // `table` (may be null) is live; else one getAllProcessInfo with `any` or
+  // a `group:*` entry; else one getProcessInfo per entry, and one
+  // getAllProcessInfo only when a bare name is not known as `name:name` (it
+  // may name processes of other groups). A bare name found as `name:name`
+  // stands for that process alone (name it `group:name` elsewhere, or use
+  // the live table). An RPC error other than BAD_NAME is returned as it is.
+  absl::StatusOr<std::vector<supervisor_rpc::ProcessInfo>> SelectedProcesses(
+      supervisor_rpc::ProcessControl& client, ProcessTable* table = nullptr) const;
 
  private:
   std::vector<std::string> programs_;

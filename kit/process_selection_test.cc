@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "protocol/event.h"
 #include "supervisor_rpc/fault.h"
 #include "supervisor_rpc/process_info.h"
 #include "tests/testing/fake_process_control.h"
@@ -199,6 +200,73 @@ TEST(AnySelectedRunningTest, ErrorsAreReturnedAsTheyAre) {
   });
   EXPECT_THAT(ProcessSelection({"w1"}, false, kNoSelf).AnySelectedRunning(late),
               StatusIs(absl::StatusCode::kInternal));
+}
+
+// The names of processes, as "group:name".
+std::vector<std::string> Names(const std::vector<ProcessInfo>& processes) {
+  std::vector<std::string> names;
+  for (const ProcessInfo& p : processes) names.push_back(p.group + ":" + p.name);
+  return names;
+}
+
+TEST(SelectedProcessesTest, NamedProcessesAreAskedForOneByOneInSupervisordsOrder) {
+  FakeProcessControl sv(Table());
+  const ProcessSelection selection({"workers:w1", "api:api_00", "web", "workers:w1", "no:such"},
+                                   false, kNoSelf);
+  absl::StatusOr<std::vector<ProcessInfo>> selected = selection.SelectedProcesses(sv);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  // `web` is found as web:web, and stands for it alone (blue:web is not looked for).
+  EXPECT_THAT(Names(*selected), ElementsAre("api:api_00", "web:web", "workers:w1"));
+  EXPECT_THAT(sv.calls(), ElementsAre("getProcessInfo('workers:w1')", "getProcessInfo('api:api_00')",
+                                      "getProcessInfo('web')", "getProcessInfo('workers:w1')",
+                                      "getProcessInfo('no:such')"));
+  // As with the whole list: one process takes up one entry (upstream's count).
+  EXPECT_THAT(selection.Unmatched(*selected), ElementsAre("workers:w1", "no:such"));
+}
+
+TEST(SelectedProcessesTest, ABareNameNotKnownAsNameColonNameTakesTheWholeList) {
+  FakeProcessControl sv(Table());
+  const ProcessSelection selection({"w2", "api:api_00"}, false, kNoSelf);
+  absl::StatusOr<std::vector<ProcessInfo>> selected = selection.SelectedProcesses(sv);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  EXPECT_THAT(Names(*selected), ElementsAre("workers:w2", "api:api_00"));  // the list's order
+  EXPECT_THAT(sv.calls(), ElementsAre("getProcessInfo('w2')", "getAllProcessInfo()"));
+}
+
+TEST(SelectedProcessesTest, AnyAndGroupWildcardsTakeTheWholeListOnce) {
+  FakeProcessControl sv(Table());
+  absl::StatusOr<std::vector<ProcessInfo>> selected =
+      ProcessSelection({"workers:*", "web"}, false, kNoSelf).SelectedProcesses(sv);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  EXPECT_THAT(Names(*selected), ElementsAre("web:web", "blue:web", "workers:w1", "workers:w2"));
+  selected = ProcessSelection({}, true, kPool).SelectedProcesses(sv);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  EXPECT_EQ(selected->size(), Table().size());  // its own pool too: the caller skips it
+  EXPECT_THAT(sv.calls(), ElementsAre("getAllProcessInfo()", "getAllProcessInfo()"));
+}
+
+TEST(SelectedProcessesTest, ALiveTableAnswersWithoutACall) {
+  FakeProcessControl sv(Table());
+  ProcessTable table;
+  protocol::Event event;
+  event.header.eventname = "PROCESS_STATE_STOPPED";
+  event.payload = "processname:web groupname:web from_state:STOPPING pid:11";
+  table.OnEvent(event);
+  const ProcessSelection selection({"web"}, false, kNoSelf);
+  absl::StatusOr<std::vector<ProcessInfo>> selected = selection.SelectedProcesses(sv, &table);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  EXPECT_THAT(Names(*selected), ElementsAre("web:web", "blue:web"));
+  sv.ClearCalls();
+  EXPECT_THAT(selection.AnySelectedRunning(sv, &table), IsOkAndHolds(true));
+  EXPECT_THAT(selection.SelectedProcesses(sv, &table).status(), ::svl::testing::IsOk());
+  EXPECT_THAT(sv.calls(), IsEmpty());
+}
+
+TEST(SelectedProcessesTest, AnUnansweredCallIsReturned) {
+  FakeProcessControl sv(Table());
+  sv.SetBroken(true);
+  EXPECT_FALSE(ProcessSelection({"web"}, false, kNoSelf).SelectedProcesses(sv).ok());
+  EXPECT_FALSE(ProcessSelection({}, true, kNoSelf).SelectedProcesses(sv).ok());
 }
 
 }  // namespace
