@@ -24,7 +24,8 @@
 //     the mail thread: those lines are taken out of stderr and compared on
 //     their own;
 //   - after the event and EOF stdout is READY\nRESULT 2\nOKREADY\n, exit 0.
-// The names of the tests that assert a fix of an upstream bug say so.
+// Then one test per upstream bug fixed (Fixed*), and the tests upstream
+// asserted a bug in say so in their names.
 
 #include <sys/stat.h>
 
@@ -153,7 +154,8 @@ class MemmonUpstreamTest : public ::testing::Test {
   }
 
   void StartSupervisor(std::vector<FakeProcess> processes) {
-    absl::StatusOr<std::unique_ptr<FakeSupervisor>> sv = FakeSupervisor::Start(std::move(processes));
+    absl::StatusOr<std::unique_ptr<FakeSupervisor>> sv =
+        FakeSupervisor::Start(std::move(processes));
     ASSERT_TRUE(sv.ok()) << sv.status();
     sv_ = *std::move(sv);
   }
@@ -169,16 +171,14 @@ class MemmonUpstreamTest : public ::testing::Test {
                                        "500 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 "
                                        "0 0 0\n"))
                     .ok());
-    ASSERT_TRUE(WriteFile(dir + "/status", absl::StrCat("Name:\tprog\nState:\tS (sleeping)\nPid:\t",
-                                                       pid, "\nPPid:\t", ppid, "\n", vmrss,
-                                                       "\nThreads:\t1\n"))
-                    .ok());
+    ASSERT_TRUE(
+        WriteFile(dir + "/status", absl::StrCat("Name:\tprog\nState:\tS (sleeping)\nPid:\t", pid,
+                                                "\nPPid:\t", ppid, "\n", vmrss, "\nThreads:\t1\n"))
+            .ok());
   }
 
   std::vector<std::pair<std::string, std::string>> Env() const {
-    return {{"SUPERVISOR_SERVER_URL", sv_->url()},
-            {"MEMMON_PROC_ROOT", proc_root_},
-            {"TZ", "UTC"}};
+    return {{"SUPERVISOR_SERVER_URL", sv_->url()}, {"MEMMON_PROC_ROOT", proc_root_}, {"TZ", "UTC"}};
   }
 
   // Runs memmon with the sendmail stand-in and `args`.
@@ -237,8 +237,8 @@ std::vector<std::string> Lines(const std::string& text) { return absl::StrSplit(
 
 // 1
 TEST_F(MemmonUpstreamTest, RunforeverNotatick) {
-  RunResult r = RunWithMail({"-p", "foo=1", "-p", "bar=1", "-p", "baz_01=1"},
-                            "eventname:NOTATICK len:0\n");
+  RunResult r =
+      RunWithMail({"-p", "foo=1", "-p", "bar=1", "-p", "baz_01=1"}, "eventname:NOTATICK len:0\n");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, kStdout);
   EXPECT_EQ(r.err, "");
@@ -261,8 +261,8 @@ TEST_F(MemmonUpstreamTest, RunforeverTickPrograms_NotRunningAreNotRestarted) {
             "RSS of baz:baz_01 is 2265088\n"
             "baz:baz_01 not in RUNNING state, NOT restarting\n");
   EXPECT_THAT(err.mailed, ElementsAre(MailedLine("memmon: process foo:foo restarted")));
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')", "startProcess('foo:foo')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')"));
   const std::vector<std::string> mails = Mails();
   ASSERT_EQ(mails.size(), 1u);
   const std::vector<std::string> mail = Lines(mails[0]);
@@ -291,10 +291,10 @@ TEST_F(MemmonUpstreamTest, RunforeverTickPrograms_AllRunning) {
   EXPECT_THAT(err.mailed, ElementsAre(MailedLine("memmon: process foo:foo restarted"),
                                       MailedLine("memmon: process bar:bar restarted"),
                                       MailedLine("memmon: process baz:baz_01 restarted")));
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')", "startProcess('foo:foo')",
-                          "stopProcess('bar:bar')", "startProcess('bar:bar')",
-                          "stopProcess('baz:baz_01')", "startProcess('baz:baz_01')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')", "stopProcess('bar:bar')",
+                                        "startProcess('bar:bar')", "stopProcess('baz:baz_01')",
+                                        "startProcess('baz:baz_01')"));
   const std::vector<std::string> mails = Mails();
   ASSERT_EQ(mails.size(), 3u);
   const std::vector<std::string> last = Lines(mails[2]);
@@ -318,8 +318,8 @@ TEST_F(MemmonUpstreamTest, RunforeverTickGroups) {
             "RSS of foo:foo is 2264064\n"
             "Restarting foo:foo\n");
   EXPECT_THAT(err.mailed, ElementsAre(MailedLine("memmon: process foo:foo restarted")));
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')", "startProcess('foo:foo')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')"));
   const std::vector<std::string> mails = Mails();
   ASSERT_EQ(mails.size(), 1u);
   EXPECT_EQ(Lines(mails[0])[1], "Subject: memmon: process foo:foo restarted");
@@ -339,8 +339,8 @@ TEST_F(MemmonUpstreamTest, RunforeverTickAny_NotRunningAreNotRestarted) {
             "RSS of baz:baz_01 is 2265088\n"
             "baz:baz_01 not in RUNNING state, NOT restarting\n");
   EXPECT_THAT(err.mailed, ElementsAre(MailedLine("memmon: process foo:foo restarted")));
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')", "startProcess('foo:foo')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')"));
   EXPECT_EQ(Mails().size(), 1u);
 }
 
@@ -376,8 +376,8 @@ TEST_F(MemmonUpstreamTest, RunforeverTickProgramsAndGroups_NotRunningIsNotRestar
             "Restarting foo:foo\n"
             "RSS of baz:baz_01 is 2265088\n"
             "baz:baz_01 not in RUNNING state, NOT restarting\n");
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')", "startProcess('foo:foo')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')"));
   const std::vector<std::string> mails = Mails();
   ASSERT_EQ(mails.size(), 1u);
   EXPECT_EQ(Lines(mails[0])[1], "Subject: memmon: process foo:foo restarted");
@@ -395,9 +395,9 @@ TEST_F(MemmonUpstreamTest, RunforeverTickProgramsAndGroups_AllRunning) {
             "Restarting foo:foo\n"
             "RSS of baz:baz_01 is 2265088\n"
             "Restarting baz:baz_01\n");
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')", "startProcess('foo:foo')",
-                          "stopProcess('baz:baz_01')", "startProcess('baz:baz_01')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')", "stopProcess('baz:baz_01')",
+                                        "startProcess('baz:baz_01')"));
   const std::vector<std::string> mails = Mails();
   ASSERT_EQ(mails.size(), 2u);
   EXPECT_EQ(Lines(mails[1])[1], "Subject: memmon: process baz:baz_01 restarted");
@@ -520,8 +520,8 @@ TEST_F(MemmonUpstreamTest, UptimeLongNoEmail) {
             "Checking programs foo=1\n"
             "RSS of foo:foo is 2264064\n"
             "Restarting foo:foo\n");
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')", "startProcess('foo:foo')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')"));
   EXPECT_THAT(Mails(), IsEmpty());
 }
 
@@ -542,9 +542,10 @@ TEST_F(MemmonUpstreamTest, CalcRssNotCumulative) {
   const std::vector<std::string> lines = Lines(r.err);
   ASSERT_EQ(lines.size(), 3u) << r.err;
   EXPECT_EQ(lines[0], "Checking programs foo=1");
-  EXPECT_THAT(lines[1], MatchesRegex("[-0-9T:.]+Z memmon reason=memory msg=\"cannot measure foo:foo "
-                                     "\\(pid 11\\): .*/proc/11/status: VmRSS: 'not_an_int' is not "
-                                     "a non-negative whole number\" process=foo:foo"));
+  EXPECT_THAT(lines[1],
+              MatchesRegex("[-0-9T:.]+Z memmon reason=memory msg=\"cannot measure foo:foo "
+                           "\\(pid 11\\): .*/proc/11/status: VmRSS: 'not_an_int' is not "
+                           "a non-negative whole number\" process=foo:foo"));
   EXPECT_EQ(lines[2], "");
   EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()"));
 }
@@ -602,10 +603,11 @@ TEST_F(MemmonUpstreamTest, ArgparserNoEmailMailsNothing) {
   EXPECT_THAT(Mails(), IsEmpty());
 }
 
-// ---- Deliberate differences and fixed upstream bugs ----
+// ---- The upstream bugs fixed ----
 
-// Fix 5.13: a size must be > 0 (upstream's -p foo=0 restarted everything).
-TEST_F(MemmonUpstreamTest, ZeroSizeIsRefused_Fix13) {
+// A size must be > 0 (upstream's -p foo=0 restarted every process every
+// TICK).
+TEST_F(MemmonUpstreamTest, FixedZeroSizeIsRefused) {
   RunResult r = RunWithMail({"-p", "foo=0"});
   EXPECT_EQ(r.exit_code, 255);
   EXPECT_EQ(r.out, "");
@@ -622,8 +624,8 @@ TEST_F(MemmonUpstreamTest, RssEqualToTheLimitIsNotRestarted) {
   EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()"));
 }
 
-// Fix 5.14: command-line errors go to stderr (upstream: stdout), exit 255.
-TEST_F(MemmonUpstreamTest, UsageErrorsGoToStderrWithExit255_Fix14) {
+// Command-line errors go to stderr (upstream: stdout), exit 255.
+TEST_F(MemmonUpstreamTest, FixedUsageErrorsGoToStderrWithExit255) {
   const std::string usage = Usage();
   ASSERT_THAT(usage, StartsWith("usage: memmon [options]\n"));
   RunResult r = RunWithMail({"-p", "foo"});
@@ -642,17 +644,17 @@ TEST_F(MemmonUpstreamTest, UsageErrorsGoToStderrWithExit255_Fix14) {
   EXPECT_THAT(sv_->calls(), IsEmpty());
 }
 
-// Fix 5.7: not under supervisord, one line and exit 0 (upstream: a
-// KeyError traceback, exit 1).
-TEST_F(MemmonUpstreamTest, NotUnderSupervisord_Fix7) {
+// Not under supervisord: one line and exit 0 (upstream: a KeyError
+// traceback, exit 1).
+TEST_F(MemmonUpstreamTest, FixedNotUnderSupervisord) {
   RunResult r = RunRaw({"-p", "foo=1"}, {{"MEMMON_PROC_ROOT", proc_root_}}, kTick);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "memmon must be run as a supervisor event listener\n");
 }
 
-// Fix 5.35: EOF between events ends memmon quietly.
-TEST_F(MemmonUpstreamTest, EofBetweenEventsEndsCleanly_Fix35) {
+// EOF between events ends memmon quietly (upstream: a KeyError traceback).
+TEST_F(MemmonUpstreamTest, FixedEofBetweenEventsEndsCleanly) {
   RunResult r = RunWithMail({"-p", "foo=1"}, "");
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "READY\n");
@@ -660,9 +662,9 @@ TEST_F(MemmonUpstreamTest, EofBetweenEventsEndsCleanly_Fix35) {
   EXPECT_THAT(sv_->calls(), IsEmpty());
 }
 
-// Fix 5.1: -n wins whatever the order of -p (upstream took the last -p's
-// name as the subject's); without -n the prefix is `memmon:`.
-TEST_F(MemmonUpstreamTest, NameWinsInAnyOrder_Fix1) {
+// -n wins whatever the order of -p (upstream took the last -p's name as the
+// subject's); without -n the prefix is `memmon:`.
+TEST_F(MemmonUpstreamTest, FixedNameWinsInAnyOrder) {
   Run({"-m", kEmail, "-n", "mine", "-p", "foo=1"});
   Run({"-m", kEmail, "-p", "foo=1", "-n", "mine"});
   Run({"-m", kEmail, "-p", "foo=1"});
@@ -673,8 +675,8 @@ TEST_F(MemmonUpstreamTest, NameWinsInAnyOrder_Fix1) {
   EXPECT_EQ(Lines(mails[2])[1], "Subject: memmon: process foo:foo restarted");
 }
 
-// Fix 5.2: a `group:name` rule works (upstream: KeyError, crash loop).
-TEST_F(MemmonUpstreamTest, GroupNameProgramRule_Fix2) {
+// A `group:name` rule works (upstream: KeyError, crash loop).
+TEST_F(MemmonUpstreamTest, FixedGroupNameProgramRule) {
   StartSupervisor(OneProcess("grp", "proc", 11));
   RunResult r = RunWithMail({"-p", "grp:proc=1MB"});
   EXPECT_EQ(r.exit_code, 0);
@@ -689,9 +691,9 @@ TEST_F(MemmonUpstreamTest, GroupNameProgramRule_Fix2) {
                                         "startProcess('grp:proc')"));
 }
 
-// Fix 5.3: four rules covering one process give one RSS line and one
-// restart (upstream: three restarts and three mails).
-TEST_F(MemmonUpstreamTest, SeveralRulesOnOneProcessRestartItOnce_Fix3) {
+// Four rules covering one process give one RSS line and one restart
+// (upstream: three restarts and three mails).
+TEST_F(MemmonUpstreamTest, FixedSeveralRulesOnOneProcessRestartItOnce) {
   StartSupervisor(OneProcess("foo", "foo", 11));
   RunResult r = RunWithMail({"-p", "foo=1MB", "-p", "foo:foo=1MB", "-g", "foo=1MB", "-a", "1MB"});
   EXPECT_EQ(r.out, kStdout);
@@ -703,14 +705,14 @@ TEST_F(MemmonUpstreamTest, SeveralRulesOnOneProcessRestartItOnce_Fix3) {
             "RSS of foo:foo is 2264064\n"
             "Restarting foo:foo\n");
   EXPECT_EQ(err.mailed.size(), 1u);
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')", "startProcess('foo:foo')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
+                                        "startProcess('foo:foo')"));
   EXPECT_EQ(Mails().size(), 1u);
 }
 
-// Fix 5.4: under -a memmon never measures nor restarts itself
-// (SUPERVISOR_GROUP_NAME:SUPERVISOR_PROCESS_NAME).
-TEST_F(MemmonUpstreamTest, AnyNeverRestartsItself_Fix4) {
+// Under -a memmon never measures nor restarts itself
+// (SUPERVISOR_GROUP_NAME:SUPERVISOR_PROCESS_NAME; upstream stopped itself).
+TEST_F(MemmonUpstreamTest, FixedAnyNeverRestartsItself) {
   StartSupervisor(AllRunningFixture());
   RunResult r = RunWithMail({"-a", "1"}, kTick,
                             {{"SUPERVISOR_GROUP_NAME", "foo"}, {"SUPERVISOR_PROCESS_NAME", "foo"}});
@@ -722,13 +724,13 @@ TEST_F(MemmonUpstreamTest, AnyNeverRestartsItself_Fix4) {
             "Restarting bar:bar\n"
             "RSS of baz:baz_01 is 2265088\n"
             "Restarting baz:baz_01\n");
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('bar:bar')", "startProcess('bar:bar')",
-                          "stopProcess('baz:baz_01')", "startProcess('baz:baz_01')"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('bar:bar')",
+                                        "startProcess('bar:bar')", "stopProcess('baz:baz_01')",
+                                        "startProcess('baz:baz_01')"));
 }
 
-// Fix 5.14: --groupname, as upstream's docs spell it, is -g.
-TEST_F(MemmonUpstreamTest, GroupnameAlias_Fix14) {
+// --groupname, as upstream's docs spell it, is -g (upstream rejected it).
+TEST_F(MemmonUpstreamTest, FixedGroupnameAlias) {
   RunResult r = RunWithMail({"--groupname", "foo=1"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, kStdout);
@@ -741,8 +743,9 @@ TEST_F(MemmonUpstreamTest, GroupnameAlias_Fix14) {
   EXPECT_THAT(r.err, StartsWith("Checking groups foo=1\n"));
 }
 
-// Fix 5.5: a start fault is reported, mailed, and memmon goes on.
-TEST_F(MemmonUpstreamTest, StartFaultIsReportedAndMemmonKeepsRunning_Fix5) {
+// A start fault is reported, mailed, and memmon goes on (upstream: the
+// line without its newline, then a crash).
+TEST_F(MemmonUpstreamTest, FixedStartFaultIsReportedAndMemmonKeepsRunning) {
   StartSupervisor(OneProcess("foo", "SPAWN_ERROR", 11));
   RunResult r = RunWithMail({"-p", "SPAWN_ERROR=1"});
   EXPECT_EQ(r.exit_code, 0);
@@ -763,8 +766,9 @@ TEST_F(MemmonUpstreamTest, StartFaultIsReportedAndMemmonKeepsRunning_Fix5) {
                                         "startProcess('foo:SPAWN_ERROR')"));
 }
 
-// Fix 5.15: what the mail command prints stays off stdout (supervisord's).
-TEST_F(MemmonUpstreamTest, MailCommandOutputStaysOffStdout_Fix15) {
+// What the mail command prints stays off stdout, which is supervisord's
+// (upstream's went into the protocol stream).
+TEST_F(MemmonUpstreamTest, FixedMailCommandOutputStaysOffStdout) {
   const std::string file = dir_ + "/mail.txt";
   RunResult r = Run({"-m", kEmail, "-p", "foo=1", "-s", absl::StrCat("echo hi; cat > ", file)});
   EXPECT_EQ(r.exit_code, 0);

@@ -18,8 +18,8 @@ namespace svl {
 namespace testing {
 namespace {
 
-using ::testing::ElementsAre;
 using supervisor_rpc::FaultFromStatus;
+using ::testing::ElementsAre;
 
 class FakeSupervisorTest : public ::testing::Test {
  protected:
@@ -71,9 +71,9 @@ TEST_F(FakeSupervisorTest, BuiltInFaults) {
   ASSERT_TRUE(start.has_value());
   EXPECT_EQ(start->code, 50);
   EXPECT_THAT(client_->StopProcess("foo:SPAWN_ERROR", true), IsOk());
-  EXPECT_THAT(sv_->calls(), ElementsAre("stopProcess('foo:FAILED')",
-                                        "startProcess('foo:SPAWN_ERROR')",
-                                        "stopProcess('foo:SPAWN_ERROR')"));
+  EXPECT_THAT(sv_->calls(),
+              ElementsAre("stopProcess('foo:FAILED')", "startProcess('foo:SPAWN_ERROR')",
+                          "stopProcess('foo:SPAWN_ERROR')"));
 }
 
 TEST_F(FakeSupervisorTest, SetFaultAnswersThatCallOnly) {

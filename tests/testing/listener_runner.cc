@@ -131,7 +131,8 @@ absl::StatusOr<RunResult> RunListener(absl::string_view runfiles_path,
   }
   if (timed_out) {
     return absl::DeadlineExceededError(
-        absl::StrCat(runfiles_path, " did not exit; stdout: ", result.out, " stderr: ", result.err));
+        absl::StrCat(runfiles_path, " did not exit; stdout: ", result.out,
+                     " stderr: ", result.err));
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
