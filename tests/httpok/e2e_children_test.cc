@@ -32,7 +32,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/httpok/httpok_runner.h"
+#include "tests/testing/listener_runner.h"
 #include "tests/testing/http_server.h"
 #include "tests/testing/processes.h"
 #include "tests/testing/status_matchers.h"
@@ -42,6 +42,9 @@
 namespace svl {
 namespace testing {
 namespace {
+
+// The binary under test, by its runfiles path.
+constexpr char kHttpOk[] = "httpok/httpok";
 
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
@@ -81,7 +84,7 @@ TEST_P(ChildrenDieWithHttpOkTest, StopKillsTheChildGroupBeforeHttpOkExits) {
   const std::string err_log = *dir + "/httpok.err";
   absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(absl::StrCat(
       "[program:web]\ncommand=/bin/sleep 3600\nstartsecs=1\n",
-      "[eventlistener:httpok]\ncommand=", HttpOkBinary(), " -p web -t 2 ", options, " ",
+      "[eventlistener:httpok]\ncommand=", ListenerBinary(kHttpOk), " -p web -t 2 ", options, " ",
       (*server)->Url("/health"), "\nevents=TICK_5\nstderr_logfile=", err_log, "\n"));
   ASSERT_THAT(sv.status(), IsOk());
   ASSERT_THAT((*sv)->WaitForLog("success: web entered RUNNING state", absl::Seconds(30)), IsOk());
@@ -124,7 +127,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<ChildCase>& info) { return info.param.name; });
 
 TEST(ClosedStdoutTest, OneLineAndExitStatusOne) {
-  absl::StatusOr<RunResult> result = RunHttpOkWithClosedStdout(
+  absl::StatusOr<RunResult> result = RunListenerWithClosedStdout(kHttpOk,
       {"-p", "web", "http://127.0.0.1:9/"},
       {{"SUPERVISOR_SERVER_URL", "unix:///nonexistent/supervisor.sock"}});
   ASSERT_THAT(result.status(), IsOk());

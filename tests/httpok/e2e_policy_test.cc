@@ -1,7 +1,7 @@
 // httpok's issue-7 options end to end: the real httpok binary talking to a
 // REAL supervisord (every RPC: getAllProcessInfo, getProcessInfo,
 // stopProcess, startProcess) that runs the programs it restarts. Most tests
-// feed the TICKs themselves over pipes (HttpOkSession, one TICK at a time,
+// feed the TICKs themselves over pipes (ListenerSession, one TICK at a time,
 // waiting for the effect of each) instead of waiting 5 s per TICK_5: these
 // options do not depend on supervisord's own tick timing. The web endpoint is
 // an in-process HttpServer whose answer each test sets. Outcomes are exact:
@@ -39,7 +39,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/httpok/httpok_runner.h"
+#include "tests/testing/listener_runner.h"
 #include "tests/testing/http_server.h"
 #include "tests/testing/refused_port.h"
 #include "tests/testing/smtp_server.h"
@@ -52,6 +52,9 @@ extern char** environ;
 namespace svl {
 namespace testing {
 namespace {
+
+// The binary under test, by its runfiles path.
+constexpr char kHttpOk[] = "httpok/httpok";
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -132,11 +135,11 @@ class E2ePolicyTest : public ::testing::Test {
   }
 
   // Starts httpok with `args` + the URL, against the real supervisord.
-  std::unique_ptr<HttpOkSession> Start(std::vector<std::string> args,
+  std::unique_ptr<ListenerSession> Start(std::vector<std::string> args,
                                        const std::string& url = "") {
     args.push_back(url.empty() ? url_ : url);
-    absl::StatusOr<std::unique_ptr<HttpOkSession>> session =
-        HttpOkSession::Start(args, {{"SUPERVISOR_SERVER_URL", sv_->server_url()}});
+    absl::StatusOr<std::unique_ptr<ListenerSession>> session =
+        ListenerSession::Start(kHttpOk, args, {{"SUPERVISOR_SERVER_URL", sv_->server_url()}});
     EXPECT_TRUE(session.ok()) << session.status();
     return session.ok() ? *std::move(session) : nullptr;
   }
@@ -154,7 +157,7 @@ class E2ePolicyTest : public ::testing::Test {
   }
 
   // Sends one TICK and waits until the web server has seen `requests` checks.
-  bool TickAndWaitForCheck(HttpOkSession& session, size_t requests) {
+  bool TickAndWaitForCheck(ListenerSession& session, size_t requests) {
     if (!session.Send(kTick)) return false;
     const absl::Status checked = WaitFor([&] { return web_->requests().size() >= requests; },
                                          kWaitTimeout, absl::StrCat(requests, " checks"));
@@ -209,7 +212,7 @@ std::string ActLines(const std::string& namespec) {
 TEST_F(E2ePolicyTest, FailuresActsOnlyOnTheNthConsecutiveFailure) {
   web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int before = Pid("a");
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "a", "--failures", "3"});
+  std::unique_ptr<ListenerSession> s = Start({"-p", "a", "--failures", "3"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_TRUE(s->WaitForStderr("failures=1/3\n"));
@@ -236,7 +239,7 @@ TEST_F(E2ePolicyTest, SuccessesKeepsTheStreakAcrossOneGoodCheck) {
   for (const char* successes : {"1", "2"}) {
     ASSERT_NO_FATAL_FAILURE(StartWebAndDir());
     const int before = Pid("a");
-    std::unique_ptr<HttpOkSession> s =
+    std::unique_ptr<ListenerSession> s =
         Start({"-p", "a", "--failures", "2", "--successes", successes});
     ASSERT_NE(s, nullptr);
     web_->SetResponse(MakeResponse(500, "Internal Server Error"));
@@ -262,7 +265,7 @@ TEST_F(E2ePolicyTest, GraceLeavesARecentlyStartedProcessAlone) {
   const int before = Pid("a");
   std::vector<std::string> args = {"-p", "a", "--grace", "3600"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
-  std::unique_ptr<HttpOkSession> s = Start(args);
+  std::unique_ptr<ListenerSession> s = Start(args);
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(TickAndWaitForCheck(*s, 1));
   RunResult r = s->Finish();
@@ -280,7 +283,7 @@ TEST_F(E2ePolicyTest, MaxRestartsGivesUpOnceAndResumesAfterAManualRestart) {
   web_->SetResponse(MakeResponse(503, "Service Unavailable"));
   std::vector<std::string> args = {"-p", "a", "--max-restarts", "1", "--restart-window", "3600"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
-  std::unique_ptr<HttpOkSession> s = Start(args);
+  std::unique_ptr<ListenerSession> s = Start(args);
   ASSERT_NE(s, nullptr);
   const int pid0 = Pid("a");
   ASSERT_TRUE(s->Send(kTick));
@@ -330,7 +333,7 @@ TEST_F(E2ePolicyTest, DryRunSaysWhatItWouldDoAndDoesNothing) {
   const int before = Pid("a");
   std::vector<std::string> args = {"-p", "a", "--dry-run"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
-  std::unique_ptr<HttpOkSession> s = Start(args);
+  std::unique_ptr<ListenerSession> s = Start(args);
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   RunResult r = s->Finish();
@@ -349,7 +352,7 @@ TEST_F(E2ePolicyTest, DryRunSaysWhatItWouldDoAndDoesNothing) {
 TEST_F(E2ePolicyTest, GroupWildcardRestartsEveryProcessOfTheGroup) {
   web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int a = Pid("a"), g0 = Pid("grp:grp_0"), g1 = Pid("grp:grp_1");
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "grp:*"});
+  std::unique_ptr<ListenerSession> s = Start({"-p", "grp:*"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   RunResult r = s->Finish();
@@ -378,7 +381,7 @@ TEST_F(E2ePolicyTest, GroupWildcardRestartsEveryProcessOfTheGroup) {
 TEST_F(E2ePolicyTest, NotBodyRestartsWhenTheTextIsPresent) {
   web_->SetResponse(MakeResponse(200, "OK", "database: ERROR"));
   const int before = Pid("b");
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "b", "--not-body", "ERROR"});
+  std::unique_ptr<ListenerSession> s = Start({"-p", "b", "--not-body", "ERROR"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   RunResult r = s->Finish();
@@ -402,7 +405,7 @@ TEST_F(E2ePolicyTest, MethodHeaderAndUserAreSent) {
     return good ? MakeResponse(200, "OK", "") : MakeResponse(400, "Bad Request");
   });
   const int before = Pid("b");
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "b", "--method", "HEAD", "--header",
+  std::unique_ptr<ListenerSession> s = Start({"-p", "b", "--method", "HEAD", "--header",
                                             "X-Probe: yes", "--user", "ops:s3cret",
                                             "--connect-timeout", "2"});
   ASSERT_NE(s, nullptr);
@@ -432,7 +435,7 @@ TEST_F(E2ePolicyTest, RedirectsAndStatusRanges) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"-p", "b", "--max-redirects", "1"},
         std::vector<std::string>{"-p", "b", "-c", "200-399"}}) {
-    std::unique_ptr<HttpOkSession> s = Start(args, url);
+    std::unique_ptr<ListenerSession> s = Start(args, url);
     ASSERT_TRUE(s->Send(kTick));
     EXPECT_EQ(s->Finish().err, "") << args[2];
   }
@@ -440,7 +443,7 @@ TEST_F(E2ePolicyTest, RedirectsAndStatusRanges) {
   ASSERT_EQ(web_->requests().size(), 3u);  // moved + ok, then moved alone
   EXPECT_EQ(web_->requests()[1].target, "/ok");
   // Upstream's default: not followed, 302 is not 200.
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "b"}, url);
+  std::unique_ptr<ListenerSession> s = Start({"-p", "b"}, url);
   ASSERT_TRUE(s->Send(kTick));
   EXPECT_THAT(s->Finish().err, HasSubstr(absl::StrCat("b restarted\nReason: httpok: ", url,
                                                       ": bad status returned (status contacting ",
@@ -456,7 +459,7 @@ TEST_F(E2ePolicyTest, CredentialsNeverAppearInLogsOrMails) {
     const std::string shown_now = absl::StrCat("http://***@127.0.0.1:", web_->port(), "/bar");
     std::vector<std::string> args = {"-p", "b", "--log-format", format, "--user", "root:hunter2"};
     for (const std::string& arg : MailArgs()) args.push_back(arg);
-    std::unique_ptr<HttpOkSession> s = Start(args, url_now);
+    std::unique_ptr<ListenerSession> s = Start(args, url_now);
     ASSERT_TRUE(s->Send(kTick));
     RunResult r = s->Finish();
     const std::vector<std::string> mails = Mails();
@@ -477,7 +480,7 @@ TEST_F(E2ePolicyTest, NotifyOnceMailsTheIncidentAndTheRecovery) {
   std::vector<std::string> args = {"-p", "b", "--notify-once"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
   const int before = Pid("b");
-  std::unique_ptr<HttpOkSession> s = Start(args);
+  std::unique_ptr<ListenerSession> s = Start(args);
   ASSERT_NE(s, nullptr);
   web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   ASSERT_TRUE(s->Send(kTick));
@@ -506,7 +509,7 @@ TEST_F(E2ePolicyTest, NotifyOnceMailsTheIncidentAndTheRecovery) {
 
 TEST_F(E2ePolicyTest, LogFormatTextAddsAReasonCodedLinePerFailedCheck) {
   web_->SetResponse(MakeResponse(503, "Service Unavailable"));
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "b", "--log-format", "text", "-n", "edge1"});
+  std::unique_ptr<ListenerSession> s = Start({"-p", "b", "--log-format", "text", "-n", "edge1"});
   ASSERT_TRUE(s->Send(kTick));
   RunResult r = s->Finish();
   EXPECT_EQ(MaskTimes(r.err),
@@ -534,7 +537,7 @@ TEST_F(E2ePolicyTest, LogFormatJsonMakesEveryStderrLineJson) {
   web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   std::vector<std::string> args = {"-p", "b", "--log-format", "json"};
   for (const std::string& arg : MailArgs()) args.push_back(arg);
-  std::unique_ptr<HttpOkSession> s = Start(args);
+  std::unique_ptr<ListenerSession> s = Start(args);
   ASSERT_TRUE(s->Send(kTick));
   RunResult r = s->Finish();
   const std::string head = absl::StrCat("{\"time\":\"<time>\",\"reason\":\"status=500\",\"url\":\"",
@@ -557,7 +560,7 @@ TEST_F(E2ePolicyTest, StaleTicksReplayedAfterAStallAreCoalesced) {
   // supervisord replays them after a stall: one check. (TICK_60: ticks are
   // back to back within half a period, 30 s, far more than sending them can
   // take on a busy machine; TICK_5's 2.5 s would not be.)
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "b"});
+  std::unique_ptr<ListenerSession> s = Start({"-p", "b"});
   ASSERT_NE(s, nullptr);
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   for (int i = 10; i >= 1; --i) {
@@ -595,7 +598,7 @@ TEST_F(E2ePolicyTest, TicksDuringACheckAreAcknowledgedDeferredThenSkipped) {
   absl::Cleanup release_on_failure = [gate] {
     if (!gate->release.HasBeenNotified()) gate->release.Notify();
   };
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "b"});
+  std::unique_ptr<ListenerSession> s = Start({"-p", "b"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_TRUE(gate->entered.WaitForNotificationWithTimeout(kWaitTimeout));
@@ -616,7 +619,7 @@ TEST_F(E2eSlowStopTest, RestartTimeoutPollsInsteadOfBlocking) {
   const int before = Pid("slowp");
   // slowp's stop, held until released here, ends within --restart-timeout 60:
   // restarted.
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "slowp", "--restart-timeout", "60"});
+  std::unique_ptr<ListenerSession> s = Start({"-p", "slowp", "--restart-timeout", "60"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_THAT(WaitForStopHeld(before), IsOk());
@@ -658,7 +661,7 @@ TEST_F(E2eSlowStopTest, RestartTimeoutPollsInsteadOfBlocking) {
 TEST_F(E2eSlowStopTest, SupervisordTickDuringARestartIsSkipped) {
   web_->SetResponse(MakeResponse(500, "Internal Server Error"));
   const int before = Pid("slowp");
-  std::unique_ptr<HttpOkSession> s = Start({"-p", "slowp"});
+  std::unique_ptr<ListenerSession> s = Start({"-p", "slowp"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_TRUE(s->WaitForStderr("slowp is in RUNNING state, restarting\n"));
@@ -687,7 +690,7 @@ TEST_F(E2ePolicyTest, SmtpDeliversThroughTheSmtpTransport) {
   ASSERT_TRUE(smtp.ok()) << smtp.status();
 
   web_->SetResponse(MakeResponse(500, "Internal Server Error"));
-  std::unique_ptr<HttpOkSession> s =
+  std::unique_ptr<ListenerSession> s =
       Start({"-p", "b", "-m", kEmail, "--smtp", (*smtp)->url(),
              "--mail-from", "httpok@example.com"});
   ASSERT_TRUE(s->Send(kTick));
@@ -783,7 +786,7 @@ TEST_F(E2ePolicyTest, ClientCertificateForMutualTls) {
   const std::string url = absl::StrCat("https://localhost:", *port, "/");
 
   const int before = Pid("b");
-  std::unique_ptr<HttpOkSession> s =
+  std::unique_ptr<ListenerSession> s =
       Start({"-p", "b", "--cacert", d + "/ca.pem", "--client-cert", d + "/client.pem",
              "--client-key", d + "/client.key"},
             url);
@@ -813,7 +816,8 @@ TEST(RealTicksTest, SlowRestartNeverHoldsTheListener) {
   ASSERT_TRUE(WriteFile(*dir + "/slow_stop.py", kSlowStopPy).ok());
   const std::string config = absl::StrCat(
       "[program:slow]\ncommand=/usr/bin/python3 ", *dir, "/slow_stop.py ", *dir,
-      "\nstartsecs=1\nstopwaitsecs=600\n", "[eventlistener:httpok]\ncommand=", HttpOkBinary(),
+      "\nstartsecs=1\nstopwaitsecs=600\n", "[eventlistener:httpok]\ncommand=",
+      ListenerBinary(kHttpOk),
       " -p slow -t 30 ", url, "\nevents=TICK_5\nstderr_logfile=", *dir, "/httpok.err\n");
   absl::StatusOr<std::unique_ptr<Supervisord>> sv = Supervisord::Start(config);
   ASSERT_TRUE(sv.ok()) << sv.status();

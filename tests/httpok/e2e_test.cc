@@ -20,7 +20,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/httpok/httpok_runner.h"
+#include "tests/testing/listener_runner.h"
 #include "tests/testing/http_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
@@ -29,6 +29,9 @@
 namespace svl {
 namespace testing {
 namespace {
+
+// The binary under test, by its runfiles path.
+constexpr char kHttpOk[] = "httpok/httpok";
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -51,7 +54,7 @@ class E2eTest : public ::testing::Test {
   // mails are appended to mails.txt.
   std::string WebAndHttpOk(const std::string& timeout) const {
     return absl::StrCat("[program:web]\ncommand=/bin/sleep 3600\nstartsecs=1\n",
-                        "[eventlistener:httpok]\ncommand=", HttpOkBinary(),
+                        "[eventlistener:httpok]\ncommand=", ListenerBinary(kHttpOk),
                         " -p web -b 'all is well' -t ", timeout, " -m ops@example.com",
                         " -s 'cat - >> ", dir_, "/mails.txt' ", url_,
                         "\nevents=TICK_5\nstderr_logfile=", dir_, "/httpok.err\n");
@@ -164,7 +167,7 @@ TEST_F(E2eTest, GroupNameSelectsOnlyThatProcess) {
   ASSERT_NO_FATAL_FAILURE(StartSupervisord(
       absl::StrCat("[program:pair]\ncommand=/bin/sleep 3600\n"
                    "process_name=%(program_name)s_%(process_num)d\nnumprocs=2\nstartsecs=1\n",
-                   "[eventlistener:httpok_pair]\ncommand=", HttpOkBinary(),
+                   "[eventlistener:httpok_pair]\ncommand=", ListenerBinary(kHttpOk),
                    " -E -p pair:pair_1 -t 30 ", url, "\nevents=TICK_5\nstderr_logfile=", dir_,
                    "/httpok_pair.err\n"),
       {"pair_0", "pair_1", "httpok_pair"}));

@@ -22,7 +22,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/httpok/httpok_runner.h"
+#include "tests/testing/listener_runner.h"
 #include "tests/testing/http_server.h"
 #include "tests/testing/processes.h"
 #include "tests/testing/status_matchers.h"
@@ -32,6 +32,9 @@
 namespace svl {
 namespace testing {
 namespace {
+
+// The binary under test, by its runfiles path.
+constexpr char kHttpOk[] = "httpok/httpok";
 
 using ::svl::testing::IsOk;
 using ::testing::HasSubstr;
@@ -103,11 +106,11 @@ class WatchdogTest : public ::testing::Test {
     return out.ok() ? *out : out.status().ToString();
   }
 
-  std::unique_ptr<HttpOkSession> StartHttpOk(std::vector<std::string> args) {
+  std::unique_ptr<ListenerSession> StartHttpOk(std::vector<std::string> args) {
     args.insert(args.begin(), {"--state-dir", dir_});
     args.push_back(web_->Url("/health"));
-    absl::StatusOr<std::unique_ptr<HttpOkSession>> session =
-        HttpOkSession::Start(args, {{"SUPERVISOR_SERVER_URL", sv_->server_url()}});
+    absl::StatusOr<std::unique_ptr<ListenerSession>> session =
+        ListenerSession::Start(kHttpOk, args, {{"SUPERVISOR_SERVER_URL", sv_->server_url()}});
     EXPECT_TRUE(session.ok()) << session.status();
     return session.ok() ? *std::move(session) : nullptr;
   }
@@ -134,7 +137,7 @@ TEST_F(WatchdogTest, FixedAStopSlowerThanTheRpcDeadlineEndsWithTheProgramRunning
   ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
   WaitForWebReady(before);
-  std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web"});
+  std::unique_ptr<ListenerSession> s = StartHttpOk({"-p", "web"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   // The call's 30 s deadline, then the line, at once.
@@ -168,7 +171,7 @@ TEST_F(WatchdogTest, FixedRestartTimeoutShorterThanTheStopEndsWithTheProgramRunn
   ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
   WaitForWebReady(before);
-  std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web", "--restart-timeout", "1"});
+  std::unique_ptr<ListenerSession> s = StartHttpOk({"-p", "web", "--restart-timeout", "1"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   ASSERT_TRUE(s->WaitForStderr("web is slow to stop (web still STOPPING after 1s), waiting for "
@@ -196,7 +199,7 @@ TEST_F(WatchdogTest, FixedARestartCutShortByTheListenerIsFinishedByTheNextOne) {
   ASSERT_TRUE(sv_->WaitForLog("success: web entered RUNNING state", kWaitTimeout).ok());
   const int before = Pid("web");
   WaitForWebReady(before);
-  std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "web"});
+  std::unique_ptr<ListenerSession> s = StartHttpOk({"-p", "web"});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   // supervisord has sent the stop signal: web is STOPPING, httpok waits.
@@ -238,7 +241,8 @@ TEST_F(WatchdogTest, FixedAHangingSendmailDoesNotStopTheChecks) {
                                              "/sendmail.pids\nexec sleep 3600\n"))
                   .ok());
   ASSERT_EQ(chmod(script.c_str(), 0755), 0);
-  std::unique_ptr<HttpOkSession> s = StartHttpOk({"-p", "app", "-m", "ops@example.com", "-s", script});
+  std::unique_ptr<ListenerSession> s =
+      StartHttpOk({"-p", "app", "-m", "ops@example.com", "-s", script});
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
   absl::StatusOr<std::string> pids;
@@ -285,7 +289,7 @@ TEST_F(WatchdogTest, FixedAnyInAListenerPoolNeverRestartsTheSiblings) {
   const std::string config = absl::StrCat(
       "[program:web]\ncommand=/bin/sleep 3600\nstartsecs=1\n"
       "[eventlistener:httpok]\ncommand=",
-      HttpOkBinary(), " --state-dir ", *dir, " -a -t 2 ", (*web)->Url("/h"),
+      ListenerBinary(kHttpOk), " --state-dir ", *dir, " -a -t 2 ", (*web)->Url("/h"),
       "\nevents=TICK_5\nnumprocs=2\nprocess_name=httpok_%(process_num)d\n"
       "stderr_logfile=",
       *dir, "/httpok_%(process_num)d.err\n");

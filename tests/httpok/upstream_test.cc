@@ -33,8 +33,8 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/httpok/fake_supervisor.h"
-#include "tests/httpok/httpok_runner.h"
+#include "tests/testing/fake_supervisor.h"
+#include "tests/testing/listener_runner.h"
 #include "tests/testing/http_server.h"
 #include "tests/testing/refused_port.h"
 #include "tests/testing/status_matchers.h"
@@ -45,6 +45,9 @@
 namespace svl {
 namespace testing {
 namespace {
+
+// The binary under test, by its runfiles path.
+constexpr char kHttpOk[] = "httpok/httpok";
 
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
@@ -109,26 +112,26 @@ class UpstreamTest : public ::testing::Test {
     full.insert(full.end(), args.begin(), args.end());
     full.push_back(url);
     env.push_back({"SUPERVISOR_SERVER_URL", sv_->url()});
-    absl::StatusOr<RunResult> result = RunHttpOk(full, env, input);
+    absl::StatusOr<RunResult> result = RunListener(kHttpOk, full, env, input);
     EXPECT_TRUE(result.ok()) << result.status();
     return result.ok() ? *result : RunResult{};
   }
 
   // Starts httpok like Run(), for a test that acts while it runs.
-  std::unique_ptr<HttpOkSession> StartSession(std::vector<std::string> args,
+  std::unique_ptr<ListenerSession> StartSession(std::vector<std::string> args,
                                               const std::string& url) {
     std::vector<std::string> full = {"-s", absl::StrCat("cat - > ", mail_file_)};
     full.insert(full.end(), args.begin(), args.end());
     full.push_back(url);
-    absl::StatusOr<std::unique_ptr<HttpOkSession>> session =
-        HttpOkSession::Start(full, {{"SUPERVISOR_SERVER_URL", sv_->url()}});
+    absl::StatusOr<std::unique_ptr<ListenerSession>> session =
+        ListenerSession::Start(kHttpOk, full, {{"SUPERVISOR_SERVER_URL", sv_->url()}});
     EXPECT_TRUE(session.ok()) << session.status();
     return session.ok() ? *std::move(session) : nullptr;
   }
 
   // Waits until httpok pauses (nanosleep) before retrying a refused
   // connection: then at least one attempt was refused.
-  static absl::Status WaitForRefusedAttempt(const HttpOkSession& session) {
+  static absl::Status WaitForRefusedAttempt(const ListenerSession& session) {
     return WaitFor([&] { return AnyThreadSleeping(session.pid()); }, kWaitTimeout,
                    "httpok to pause after a refused connection");
   }
@@ -419,7 +422,7 @@ TEST_F(UpstreamTest, RunforeverHonorTimeoutOnConnrefused) {
   // The server comes up once httpok has been refused and pauses to retry;
   // -t leaves far more than the time that takes.
   LateServer late;
-  std::unique_ptr<HttpOkSession> s = StartSession(
+  std::unique_ptr<ListenerSession> s = StartSession(
       {"-E", "-p", "foo", "-p", "bar", "-t", "60", "--retry-interval", "0.1"}, late.Url());
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
@@ -539,8 +542,8 @@ TEST_F(UpstreamTest, FixedTimeoutIsATotalDeadline) {
   response.drip_interval = absl::Milliseconds(100);
   web_->SetResponse(response);
   absl::StatusOr<RunResult> r =
-      RunHttpOk({"-p", "foo", "-t", "0.5", url_}, {{"SUPERVISOR_SERVER_URL", sv_->url()}}, kTick,
-                absl::Seconds(30));
+      RunListener(kHttpOk, {"-p", "foo", "-t", "0.5", url_},
+                  {{"SUPERVISOR_SERVER_URL", sv_->url()}}, kTick, absl::Seconds(30));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->out, kStdout);
   EXPECT_THAT(r->err, HasSubstr(absl::StrCat("Reason: httpok: ", url_,
@@ -549,7 +552,7 @@ TEST_F(UpstreamTest, FixedTimeoutIsATotalDeadline) {
 
 TEST_F(UpstreamTest, FixedRefusedIsRetriedWithAFreshConnection) {
   LateServer late;
-  std::unique_ptr<HttpOkSession> s =
+  std::unique_ptr<ListenerSession> s =
       StartSession({"-p", "foo", "-t", "60", "--retry-interval", "0.1"}, late.Url());
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->Send(kTick));
@@ -594,7 +597,7 @@ TEST_F(UpstreamTest, FixedRpcErrorDoesNotCrash) {
 
 TEST_F(UpstreamTest, FixedSendmailFailureDoesNotCrash) {
   Respond(500, "Internal Server Error");
-  absl::StatusOr<RunResult> r = RunHttpOk(
+  absl::StatusOr<RunResult> r = RunListener(kHttpOk,
       {"-p", "foo", "-m", kEmail, "-s", "echo no such mailer >&2; exit 3", url_},
       {{"SUPERVISOR_SERVER_URL", sv_->url()}}, absl::StrCat(kTick, kTick));
   ASSERT_TRUE(r.ok()) << r.status();
@@ -628,7 +631,7 @@ TEST_F(UpstreamTest, FixedMailedDumpEndsWithNewline) {
 // ---- Recommended extra black-box cases (httpok-upstream.md §5) ----
 
 TEST_F(UpstreamTest, HelpPrintsUsageOnStdout) {
-  absl::StatusOr<RunResult> r = RunHttpOk({"-h"}, {}, "");
+  absl::StatusOr<RunResult> r = RunListener(kHttpOk, {"-h"}, {}, "");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->exit_code, 0);
   EXPECT_THAT(r->out, StartsWith("usage: httpok [options] URL\n"));
@@ -636,19 +639,20 @@ TEST_F(UpstreamTest, HelpPrintsUsageOnStdout) {
 }
 
 TEST_F(UpstreamTest, UsageErrorsGoToStderrWithExit255) {
-  absl::StatusOr<RunResult> r = RunHttpOk({"-p", "foo"}, {{"SUPERVISOR_SERVER_URL", sv_->url()}}, "");
+  absl::StatusOr<RunResult> r =
+      RunListener(kHttpOk, {"-p", "foo"}, {{"SUPERVISOR_SERVER_URL", sv_->url()}}, "");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->exit_code, 255);
   EXPECT_EQ(r->out, "");
   EXPECT_THAT(r->err, StartsWith("httpok: no URL given\nusage: httpok [options] URL\n"));
-  r = RunHttpOk({url_, "-p", "foo"}, {{"SUPERVISOR_SERVER_URL", sv_->url()}}, "");
+  r = RunListener(kHttpOk, {url_, "-p", "foo"}, {{"SUPERVISOR_SERVER_URL", sv_->url()}}, "");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->exit_code, 255);
   EXPECT_EQ(r->out, "");
 }
 
 TEST_F(UpstreamTest, NotUnderSupervisord) {
-  absl::StatusOr<RunResult> r = RunHttpOk({"-p", "foo", url_}, {}, "");
+  absl::StatusOr<RunResult> r = RunListener(kHttpOk, {"-p", "foo", url_}, {}, "");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->exit_code, 0);
   EXPECT_EQ(r->out, "");

@@ -1,4 +1,4 @@
-#include "tests/httpok/httpok_runner.h"
+#include "tests/testing/listener_runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,16 +20,16 @@
 namespace svl {
 namespace testing {
 
-std::string HttpOkBinary() {
+std::string ListenerBinary(absl::string_view runfiles_path) {
   const char* srcdir = std::getenv("TEST_SRCDIR");
   const char* workspace = std::getenv("TEST_WORKSPACE");
   return absl::StrCat(srcdir != nullptr ? srcdir : ".", "/",
-                      workspace != nullptr ? workspace : "svlisten", "/httpok/httpok");
+                      workspace != nullptr ? workspace : "svlisten", "/", runfiles_path);
 }
 
 namespace {
 
-// The parent's ends of a started httpok's stdin, stdout and stderr pipes.
+// The parent's ends of a started listener's stdin, stdout and stderr pipes.
 struct Child {
   pid_t pid;
   int in;
@@ -37,20 +37,21 @@ struct Child {
   int err;
 };
 
-// Forks and execs HttpOkBinary() with `args`, an environment of a fixed PATH
-// plus `env`, and stdin/stdout/stderr on fresh pipes.
-absl::StatusOr<Child> SpawnHttpOk(const std::vector<std::string>& args,
-                                  const std::vector<std::pair<std::string, std::string>>& env) {
+// Forks and execs ListenerBinary(runfiles_path) with `args`, an environment
+// of a fixed PATH plus `env`, and stdin/stdout/stderr on fresh pipes.
+absl::StatusOr<Child> SpawnListener(absl::string_view runfiles_path,
+                                    const std::vector<std::string>& args,
+                                    const std::vector<std::pair<std::string, std::string>>& env) {
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
     return absl::ErrnoToStatus(errno, "pipe2");
   }
-  const std::string binary = HttpOkBinary();
+  const std::string binary = ListenerBinary(runfiles_path);
   std::vector<std::string> argv_storage = {binary};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<std::string> env_storage = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
-  // httpok's restart journal stays inside this test's own directory (a
-  // --state-dir in `args` still wins).
+  // The listener's restart journal stays inside this test's own directory
+  // (a --state-dir in `args` still wins).
   if (const char* tmp = std::getenv("TEST_TMPDIR"); tmp != nullptr) {
     env_storage.push_back(absl::StrCat("SVLISTEN_STATE_DIR=", tmp, "/svlisten-state"));
   }
@@ -78,10 +79,11 @@ absl::StatusOr<Child> SpawnHttpOk(const std::vector<std::string>& args,
 
 }  // namespace
 
-absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
-                                    const std::vector<std::pair<std::string, std::string>>& env,
-                                    absl::string_view input, absl::Duration timeout) {
-  absl::StatusOr<Child> child = SpawnHttpOk(args, env);
+absl::StatusOr<RunResult> RunListener(absl::string_view runfiles_path,
+                                      const std::vector<std::string>& args,
+                                      const std::vector<std::pair<std::string, std::string>>& env,
+                                      absl::string_view input, absl::Duration timeout) {
+  absl::StatusOr<Child> child = SpawnListener(runfiles_path, args, env);
   if (!child.ok()) return child.status();
   const pid_t pid = child->pid;
   absl::Cleanup closer = [&] {
@@ -129,19 +131,20 @@ absl::StatusOr<RunResult> RunHttpOk(const std::vector<std::string>& args,
   }
   if (timed_out) {
     return absl::DeadlineExceededError(
-        absl::StrCat("httpok did not exit; stdout: ", result.out, " stderr: ", result.err));
+        absl::StrCat(runfiles_path, " did not exit; stdout: ", result.out,
+                     " stderr: ", result.err));
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 
-absl::StatusOr<RunResult> RunHttpOkWithClosedStdout(
-    const std::vector<std::string>& args,
+absl::StatusOr<RunResult> RunListenerWithClosedStdout(
+    absl::string_view runfiles_path, const std::vector<std::string>& args,
     const std::vector<std::pair<std::string, std::string>>& env, absl::Duration timeout) {
-  absl::StatusOr<Child> child = SpawnHttpOk(args, env);
+  absl::StatusOr<Child> child = SpawnListener(runfiles_path, args, env);
   if (!child.ok()) return child.status();
-  // The child's copy of the read end is CLOEXEC: once it runs httpok, no
-  // reader is left.
+  // The child's copy of the read end is CLOEXEC: once it runs the listener,
+  // no reader is left.
   close(child->out);
   absl::Cleanup closer = [&] {
     close(child->in);
@@ -173,19 +176,20 @@ absl::StatusOr<RunResult> RunHttpOkWithClosedStdout(
   while (waitpid(child->pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (timed_out) {
-    return absl::DeadlineExceededError(absl::StrCat("httpok did not exit; stderr: ", result.err));
+    return absl::DeadlineExceededError(
+        absl::StrCat(runfiles_path, " did not exit; stderr: ", result.err));
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 
-absl::StatusOr<std::unique_ptr<HttpOkSession>> HttpOkSession::Start(
-    const std::vector<std::string>& args,
+absl::StatusOr<std::unique_ptr<ListenerSession>> ListenerSession::Start(
+    absl::string_view runfiles_path, const std::vector<std::string>& args,
     const std::vector<std::pair<std::string, std::string>>& env) {
   signal(SIGPIPE, SIG_IGN);
-  absl::StatusOr<Child> child = SpawnHttpOk(args, env);
+  absl::StatusOr<Child> child = SpawnListener(runfiles_path, args, env);
   if (!child.ok()) return child.status();
-  auto session = std::unique_ptr<HttpOkSession>(new HttpOkSession);
+  auto session = std::unique_ptr<ListenerSession>(new ListenerSession);
   session->pid_ = child->pid;
   session->in_ = child->in;
   session->out_fd_ = child->out;
@@ -193,7 +197,7 @@ absl::StatusOr<std::unique_ptr<HttpOkSession>> HttpOkSession::Start(
   return session;
 }
 
-HttpOkSession::~HttpOkSession() {
+ListenerSession::~ListenerSession() {
   if (in_ >= 0) close(in_);
   if (out_fd_ >= 0) close(out_fd_);
   if (err_fd_ >= 0) close(err_fd_);
@@ -204,7 +208,7 @@ HttpOkSession::~HttpOkSession() {
   }
 }
 
-bool HttpOkSession::Pump(absl::Duration wait) {
+bool ListenerSession::Pump(absl::Duration wait) {
   if (out_fd_ < 0 && err_fd_ < 0) return false;
   pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
   const int ready = poll(fds, 2, static_cast<int>(absl::ToInt64Milliseconds(wait)) + 1);
@@ -234,7 +238,7 @@ int Count(const std::string& text, absl::string_view needle) {
 }
 }  // namespace
 
-bool HttpOkSession::Send(absl::string_view event, absl::Duration timeout) {
+bool ListenerSession::Send(absl::string_view event, absl::Duration timeout) {
   for (absl::string_view rest = event; !rest.empty();) {
     const ssize_t n = write(in_, rest.data(), rest.size());
     if (n < 0) {
@@ -251,7 +255,7 @@ bool HttpOkSession::Send(absl::string_view event, absl::Duration timeout) {
   return true;
 }
 
-bool HttpOkSession::WaitForStderr(absl::string_view needle, int count, absl::Duration timeout) {
+bool ListenerSession::WaitForStderr(absl::string_view needle, int count, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (Count(err_, needle) < count) {
     if (absl::Now() > deadline || !Pump(absl::Milliseconds(100))) return false;
@@ -259,7 +263,7 @@ bool HttpOkSession::WaitForStderr(absl::string_view needle, int count, absl::Dur
   return true;
 }
 
-RunResult HttpOkSession::Finish(absl::Duration timeout) {
+RunResult ListenerSession::Finish(absl::Duration timeout) {
   if (in_ >= 0) close(in_);
   in_ = -1;
   const absl::Time deadline = absl::Now() + timeout;

@@ -1,13 +1,15 @@
-// File: tests/httpok/fake_supervisor.h
+// File: tests/testing/fake_supervisor.h
 //
 // A small XML-RPC server standing in for supervisord where a real one cannot
 // produce the case under test: upstream's dummy supervisord of
 // superlance/tests/dummy.py, with its fixed process table, its order (not
 // supervisord's lexical order) and its faults (stopProcess of a name ending
 // in FAILED gives Fault 30 'FAILED'; startProcess of a name ending in
-// SPAWN_ERROR gives Fault 50 'SPAWN_ERROR'). It serves POST /RPC2 on a real
-// loopback HttpServer and records every call as upstream's tests list them,
-// e.g. "getAllProcessInfo()", "stopProcess('foo')".
+// SPAWN_ERROR gives Fault 50 'SPAWN_ERROR'; more faults can be set per call
+// with SetFault()). It serves POST /RPC2 on a real loopback HttpServer and
+// records every call as upstream's tests list them, e.g.
+// "getAllProcessInfo()", "stopProcess('foo')". Used by the black-box tests
+// of every listener that talks to supervisord.
 //
 // Example:
 //
@@ -15,8 +17,8 @@
 //   setenv("SUPERVISOR_SERVER_URL", (*sv)->url().c_str(), 1);
 //   ... EXPECT_THAT((*sv)->calls(), ElementsAre("getAllProcessInfo()"));
 
-#ifndef SVL_TESTS_HTTPOK_FAKE_SUPERVISOR_H_
-#define SVL_TESTS_HTTPOK_FAKE_SUPERVISOR_H_
+#ifndef SVL_TESTS_TESTING_FAKE_SUPERVISOR_H_
+#define SVL_TESTS_TESTING_FAKE_SUPERVISOR_H_
 
 #include <cstdint>
 #include <memory>
@@ -37,6 +39,10 @@ struct FakeProcess {
   int state = 0;  // supervisord state code (20 = RUNNING)
   std::string statename;
   std::string spawnerr;
+  // supervisord's clock: when the process started, and "now" of the answer
+  // (now - start is its uptime).
+  std::int64_t start = 0;
+  std::int64_t now = 0;
 };
 
 // superlance/tests/dummy.py: foo RUNNING (pid 11), bar FATAL, baz:baz_01 STOPPED.
@@ -53,6 +59,11 @@ class FakeSupervisor {
   std::vector<std::string> calls() const;
   // When set, every call answers HTTP 500 (a non-fault RPC error).
   void SetBroken(bool broken);
+  // SetFault() makes `method` (e.g. "stopProcess") called with the name
+  // `name` answer Fault `code` with the string `text`, before the built-in
+  // faults above.
+  void SetFault(const std::string& method, const std::string& name, int code,
+                const std::string& text);
 
  private:
   FakeSupervisor() = default;
@@ -63,9 +74,16 @@ class FakeSupervisor {
   std::vector<FakeProcess> processes_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> calls_ ABSL_GUARDED_BY(mu_);
   bool broken_ ABSL_GUARDED_BY(mu_) = false;
+  struct Fault {
+    std::string method;
+    std::string name;
+    int code;
+    std::string text;
+  };
+  std::vector<Fault> faults_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace testing
 }  // namespace svl
 
-#endif  // SVL_TESTS_HTTPOK_FAKE_SUPERVISOR_H_
+#endif  // SVL_TESTS_TESTING_FAKE_SUPERVISOR_H_

@@ -1,4 +1,4 @@
-#include "tests/httpok/fake_supervisor.h"
+#include "tests/testing/fake_supervisor.h"
 
 #include <string>
 #include <utility>
@@ -34,9 +34,9 @@ XmlRpcValue InfoValue(const FakeProcess& p) {
   return XmlRpcValue::Struct({
       {"name", XmlRpcValue::String(p.name)},
       {"group", XmlRpcValue::String(p.group)},
-      {"start", XmlRpcValue::Int(0)},
+      {"start", XmlRpcValue::Int(p.start)},
       {"stop", XmlRpcValue::Int(0)},
-      {"now", XmlRpcValue::Int(0)},
+      {"now", XmlRpcValue::Int(p.now)},
       {"state", XmlRpcValue::Int(p.state)},
       {"statename", XmlRpcValue::String(p.statename)},
       {"spawnerr", XmlRpcValue::String(p.spawnerr)},
@@ -102,6 +102,12 @@ void FakeSupervisor::SetBroken(bool broken) {
   broken_ = broken;
 }
 
+void FakeSupervisor::SetFault(const std::string& method, const std::string& name, int code,
+                              const std::string& text) {
+  absl::MutexLock lock(&mu_);
+  faults_.push_back({method, name, code, text});
+}
+
 HttpResponse FakeSupervisor::Handle(const HttpRequest& request) {
   size_t from = 0;
   std::string method = Between(request.body, "<methodName>", "</methodName>", &from);
@@ -124,6 +130,11 @@ HttpResponse FakeSupervisor::Handle(const HttpRequest& request) {
   }
 
   const std::string name = args.empty() ? "" : args[0];
+  for (const Fault& fault : faults_) {
+    if (fault.method == method && fault.name == name) {
+      return Xml(supervisor_rpc::EncodeFaultResponse(fault.code, fault.text));
+    }
+  }
   if (method == "getAllProcessInfo") {
     std::vector<XmlRpcValue> items;
     for (const FakeProcess& p : processes_) items.push_back(InfoValue(p));
