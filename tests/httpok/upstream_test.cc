@@ -8,7 +8,11 @@
 // Deliberate differences from upstream, each by issue 5:
 //   - stdout is READY\nRESULT 2\nOKREADY\n (we say READY again before EOF);
 //   - RPC: a healthy eager TICK makes no call (upstream: getAllProcessInfo),
-//     the not-eager gate asks getProcessInfo per -p entry;
+//     the not-eager gate asks getProcessInfo per -p entry, and acting asks
+//     getProcessInfo per -p entry too (the whole list only for -a, group:*
+//     and a bare name that is not `name:name`, such as baz_01 or FAILED);
+//   - the processes found one by one are treated in supervisord's order
+//     (group, then name: bar before foo), which the dummy's table is not in;
 //   - "the request raises" is a refused connection (a closed local port); the
 //     error text after "error contacting URL:\n\n " is ours (one line);
 //   - without -m a `Reason: ...` line follows the action lines.
@@ -176,7 +180,7 @@ TEST_F(UpstreamTest, ListProcessesWNonRunningProgramsDefaultState) {
                                 "bar not in RUNNING state, NOT restarting\n"
                                 "Reason: httpok: ", url_, ": bad status returned (status contacting ",
                                 url_, ": 500 Internal Server Error)\n"));
-  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getProcessInfo('bar')"));
 }
 
 TEST_F(UpstreamTest, ListProcessesWNonRunningProgramsRunningState) {
@@ -223,7 +227,7 @@ TEST_F(UpstreamTest, RunforeverActsIfStatusIsUnexpected) {
   EXPECT_EQ(Mail(), mail);
   EXPECT_EQ(Lines(mail).size(), 7u);
   EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
+              ElementsAre("getProcessInfo('foo')", "stopProcess('foo')", "startProcess('foo')"));
 }
 
 TEST_F(UpstreamTest, RunforeverDoesntActIfInbodyIsPresent) {
@@ -251,7 +255,7 @@ TEST_F(UpstreamTest, RunforeverActsIfInbodyIsntPresent) {
   EXPECT_EQ(Mail(), mail);
   EXPECT_EQ(Lines(mail).size(), 7u);
   EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
+              ElementsAre("getProcessInfo('foo')", "stopProcess('foo')", "startProcess('foo')"));
 }
 
 // The common shape of the "request raises" cases: the action lines, then the
@@ -283,7 +287,9 @@ TEST_F(UpstreamTest, RunforeverEagerErrorOnRequestSome) {
               "Programs not restarted because they did not exist: ['notexisting']",
               12);
   EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
+              ElementsAre("getProcessInfo('foo')", "getProcessInfo('bar')",
+                          "getProcessInfo('baz_01')", "getAllProcessInfo()",
+                          "stopProcess('foo')", "startProcess('foo')"));
 }
 
 TEST_F(UpstreamTest, RunforeverEagerErrorOnRequestAny) {
@@ -310,7 +316,7 @@ TEST_F(UpstreamTest, RunforeverEagerErrorOnProcessStop) {
               "Failed to stop process foo:FAILED: <Fault 30: 'FAILED'>\n"
               "foo:FAILED restarted",
               10);
-  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:FAILED')",
+  EXPECT_THAT(sv_->calls(), ElementsAre("getProcessInfo('FAILED')", "getAllProcessInfo()", "stopProcess('foo:FAILED')",
                                         "startProcess('foo:FAILED')"));
 }
 
@@ -323,7 +329,7 @@ TEST_F(UpstreamTest, RunforeverEagerErrorOnProcessStart) {
               "foo:SPAWN_ERROR is in RUNNING state, restarting\n"
               "Failed to start process foo:SPAWN_ERROR: <Fault 50: 'SPAWN_ERROR'>",
               9);
-  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:SPAWN_ERROR')",
+  EXPECT_THAT(sv_->calls(), ElementsAre("getProcessInfo('SPAWN_ERROR')", "getAllProcessInfo()", "stopProcess('foo:SPAWN_ERROR')",
                                         "startProcess('foo:SPAWN_ERROR')"));
 }
 
@@ -344,7 +350,9 @@ TEST_F(UpstreamTest, RunforeverEagerGcore) {
               "Programs not restarted because they did not exist: ['notexisting']",
               15);
   EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
+              ElementsAre("getProcessInfo('foo')", "getProcessInfo('bar')",
+                          "getProcessInfo('baz_01')", "getAllProcessInfo()",
+                          "stopProcess('foo')", "startProcess('foo')"));
 }
 
 TEST_F(UpstreamTest, RunforeverNotEagerNoneRunning) {
@@ -365,12 +373,14 @@ TEST_F(UpstreamTest, RunforeverNotEagerRunning) {
   RunResult r = Run({"-E", "-p", "foo", "-p", "bar", "-m", kEmail, "-t", "1"}, url);
   ExpectActed(r, Mail(), url, absl::StrCat("httpok: ", url, ": bad status returned"),
               "Restarting selected processes ['foo', 'bar']\n"
+              "bar not in RUNNING state, NOT restarting\n"
               "foo is in RUNNING state, restarting\n"
-              "foo restarted\n"
-              "bar not in RUNNING state, NOT restarting",
+              "foo restarted",
               10);
-  EXPECT_THAT(sv_->calls(), ElementsAre("getProcessInfo('foo')", "getAllProcessInfo()",
-                                        "stopProcess('foo')", "startProcess('foo')"));
+  // The gate's getProcessInfo('foo') finds it RUNNING; acting asks for each name.
+  EXPECT_THAT(sv_->calls(), ElementsAre("getProcessInfo('foo')", "getProcessInfo('foo')",
+                                        "getProcessInfo('bar')", "stopProcess('foo')",
+                                        "startProcess('foo')"));
 }
 
 // A server on a port that refuses connections until ServeOnce(): it then
@@ -442,9 +452,9 @@ TEST_F(UpstreamTest, RunforeverConnrefusedError) {
                     url);
   ExpectActed(r, Mail(), url, absl::StrCat("httpok: ", url, ": bad status returned"),
               "Restarting selected processes ['foo', 'bar']\n"
+              "bar not in RUNNING state, NOT restarting\n"
               "foo is in RUNNING state, restarting\n"
-              "foo restarted\n"
-              "bar not in RUNNING state, NOT restarting",
+              "foo restarted",
               10);
 }
 
