@@ -10,12 +10,12 @@
 // (supervisord gone) gives one stderr line and exit status 1.
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "crashmail/crashmail.h"
 #include "crashmail/options.h"
 #include "kit/listener_output.h"
@@ -61,11 +61,15 @@ int main(int argc, char* argv[]) {
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
 
   // Before any thread (the mail queue's): a stop signal mails the batch
-  // before the exit.
-  std::atomic<crashmail::Crashmail*> live{nullptr};
-  const auto shutdown = [&live] {
-    if (crashmail::Crashmail* handler = live.load(); handler != nullptr) {
-      handler->Shutdown(kit::kMailGraceAtExit, [] { svl::subprocess::KillRunningChildren(); });
+  // before the exit. The handler is reached under a lock that outlives
+  // main(), so a signal never finds it half destroyed.
+  static absl::Mutex* const handler_mu = new absl::Mutex;
+  static crashmail::Crashmail* live_handler = nullptr;
+  const auto shutdown = [] {
+    absl::MutexLock lock(handler_mu);
+    if (live_handler != nullptr) {
+      live_handler->Shutdown(kit::kMailGraceAtExit,
+                             [] { svl::subprocess::KillRunningChildren(); });
     }
   };
   if (absl::Status s = kit::WatchStopSignals("crashmail", shutdown); !s.ok()) {
@@ -75,9 +79,15 @@ int main(int argc, char* argv[]) {
   deps.mailer = mailer->get();
   deps.write_stderr = kit::FdWriter(STDERR_FILENO);
   crashmail::Crashmail handler(*std::move(options), std::move(deps));
-  live.store(&handler);
-  return kit::RunEventLoop(
+  {
+    absl::MutexLock lock(handler_mu);
+    live_handler = &handler;
+  }
+  const int status = kit::RunEventLoop(
       "crashmail",
       [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); },
       shutdown);
+  absl::MutexLock lock(handler_mu);
+  live_handler = nullptr;
+  return status;
 }
