@@ -36,6 +36,10 @@ namespace kit {
 // dropped (a `reason=mail` line) and counted in the next one delivered.
 inline constexpr size_t kNoticeQueueCapacity = 16;
 
+// How long the notices still waiting when a listener stops (EOF, SIGTERM)
+// may take before they are given up (Notifier::Shutdown()).
+inline constexpr absl::Duration kMailGraceAtExit = absl::Seconds(10);
+
 // How a listener mails (its -m, -s, --smtp, --mail-from, --smtp-user and
 // --smtp-password options).
 struct MailSettings {

@@ -33,8 +33,6 @@ namespace memmon = svl::memmon;
 
 namespace {
 constexpr int kUsageExit = 255;  // upstream's exit code for usage errors
-// How long mails still waiting at exit may take before they are given up.
-constexpr absl::Duration kMailGraceAtExit = absl::Seconds(10);
 int Fail(absl::string_view message, bool with_usage, int code) {
   kit::FdWriter(STDERR_FILENO)(
       absl::StrCat("memmon: ", message, "\n", with_usage ? memmon::MemmonUsage() : ""));
@@ -89,6 +87,6 @@ int main(int argc, char* argv[]) {
       // EOF: finish the round in flight; mails still waiting get
       // kMailGraceAtExit, then their commands are killed.
       [&handler] {
-        handler.Shutdown(kMailGraceAtExit, [] { svl::subprocess::KillRunningChildren(); });
+        handler.Shutdown(kit::kMailGraceAtExit, [] { svl::subprocess::KillRunningChildren(); });
       });
 }

@@ -1,0 +1,185 @@
+#include "crashmail/crashmail.h"
+
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "kit/python_text.h"
+#include "protocol/listener.h"
+#include "protocol/payloads.h"
+#include "supervisor_rpc/process_info.h"
+
+namespace svl {
+namespace crashmail {
+namespace {
+
+constexpr char kExited[] = "PROCESS_STATE_EXITED";
+// The reason codes of crashmail's records.
+constexpr char kCrashReason[] = "crash";
+constexpr char kPayloadReason[] = "payload";
+
+// `N unit` or `N units`.
+std::string Count(double n, absl::string_view unit) {
+  return absl::StrCat(n, " ", unit, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+kit::MailSettings MailSettingsFor(const CrashmailOptions& options) {
+  kit::MailSettings mail;
+  mail.to = options.email;
+  mail.sendmail = options.sendmail;
+  mail.smtp = options.smtp;
+  mail.from = options.mail_from;
+  mail.smtp_user = options.smtp_user;
+  mail.smtp_password = options.smtp_password;
+  return mail;
+}
+
+std::string IntervalText(absl::Duration interval) {
+  const double seconds = absl::ToDoubleSeconds(interval);
+  if (seconds >= 3600 && std::fmod(seconds, 3600) == 0) return Count(seconds / 3600, "hour");
+  if (seconds >= 60 && std::fmod(seconds, 60) == 0) return Count(seconds / 60, "minute");
+  return Count(seconds, "second");
+}
+
+Crashmail::Crashmail(CrashmailOptions options, CrashmailDeps deps)
+    : options_(std::move(options)),
+      deps_(std::move(deps)),
+      out_({"crashmail", "", options_.log_format, false, ""}, deps_.write_stderr),
+      // Neither -p nor -a: every process, as upstream in effect.
+      selection_(options_.programs, options_.any || options_.programs.empty(), {}),
+      notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity) {
+  out_.AddSecret(options_.smtp_password);
+}
+
+Crashmail::~Crashmail() { Drain(); }
+
+void Crashmail::Drain() { notifier_.Drain(); }
+
+void Crashmail::Shutdown(absl::Duration mail_grace,
+                         const std::function<void()>& stop_deliveries) {
+  {
+    absl::MutexLock lock(&mu_);
+    SendBatch();
+  }
+  notifier_.Shutdown(mail_grace, stop_deliveries);
+}
+
+std::string Crashmail::HandleEvent(const protocol::Event& event) {
+  if (event.header.eventname == kExited) {
+    OnExited(event);
+  } else if (options_.batch > absl::ZeroDuration() &&
+             protocol::IsTickEvent(event.header.eventname)) {
+    OnTick();
+  }
+  return std::string(protocol::kResultOk);
+}
+
+absl::Time Crashmail::Now() const { return deps_.now ? deps_.now() : absl::Now(); }
+
+std::string Crashmail::Asctime(absl::Time time) const {
+  return kit::SupervisorAsctime(time, deps_.zone.value_or(absl::LocalTimeZone()));
+}
+
+std::string Crashmail::Subject(const std::string& text) const {
+  // Upstream tests -o for truth: an empty one is no prefix.
+  return options_.optional_header.empty() ? text
+                                          : absl::StrCat(options_.optional_header, ":", text);
+}
+
+void Crashmail::OnExited(const protocol::Event& event) {
+  absl::StatusOr<protocol::ProcessStatePayload> state =
+      protocol::ParseProcessStatePayload(kExited, event.payload);
+  if (!state.ok()) {
+    // Upstream died here (KeyError) and was fed the same event again.
+    out_.Log(kPayloadReason, absl::StrCat("event not understood, not mailing: ",
+                                          state.status().message()));
+    return;
+  }
+  if (*state->expected) return;
+  supervisor_rpc::ProcessInfo process;
+  process.name = state->processname;
+  process.group = state->groupname;
+  if (!selection_.Selected(process)) return;
+  if (!notifier_.enabled()) {
+    out_.Line("unexpected exit, not mailing (no -m)");
+    return;
+  }
+  const absl::Time now = Now();
+  const std::string message =
+      absl::StrCat("Process ", state->processname, " in group ", state->groupname,
+                   " exited unexpectedly (pid ", *state->pid, ") from state ", state->from_state);
+  const std::string subject = Subject(absl::StrCat(" ", state->processname, " crashed at ",
+                                                   Asctime(now)));
+  if (options_.batch <= absl::ZeroDuration()) {
+    out_.Line("unexpected exit, mailing");
+    Mail(subject, message);
+    return;
+  }
+  out_.Line("unexpected exit, mailing with the next batch");
+  absl::MutexLock lock(&mu_);
+  if (batch_crashes_ == 0) batch_opened_ = now;
+  ++batch_crashes_;
+  const std::string key = absl::StrCat(state->groupname, ":", state->processname);
+  for (BatchEntry& entry : batch_) {
+    if (entry.key == key) {
+      ++entry.count;
+      entry.last = now;
+      return;
+    }
+  }
+  BatchEntry entry;
+  entry.key = key;
+  entry.shown = state->groupname == state->processname ? state->processname : key;
+  entry.first_message = message;
+  entry.first_line = absl::StrCat(Asctime(now), " -- ", message);
+  entry.first_subject = subject;
+  entry.count = 1;
+  entry.last = now;
+  batch_.push_back(std::move(entry));
+}
+
+void Crashmail::OnTick() {
+  absl::MutexLock lock(&mu_);
+  if (batch_crashes_ == 0 || Now() < batch_opened_ + options_.batch) return;
+  SendBatch();
+}
+
+void Crashmail::SendBatch() {
+  if (batch_crashes_ == 0) return;
+  if (batch_crashes_ == 1) {
+    // One crash: the mail it would have had without --batch.
+    const BatchEntry& only = batch_.front();
+    Mail(only.first_subject, only.first_message);
+  } else {
+    std::vector<std::string> lines;
+    for (const BatchEntry& entry : batch_) {
+      lines.push_back(entry.count == 1
+                          ? entry.first_line
+                          : absl::StrCat(Asctime(entry.last), " -- ", entry.shown,
+                                         " exited unexpectedly ", entry.count,
+                                         " times in the last ", IntervalText(options_.batch)));
+    }
+    Mail(Subject(absl::StrCat(" ", batch_crashes_, " unexpected exits since ",
+                              Asctime(batch_opened_))),
+         absl::StrJoin(lines, "\n"));
+  }
+  batch_.clear();
+  batch_crashes_ = 0;
+}
+
+void Crashmail::Mail(std::string subject, std::string body) {
+  kit::OutgoingNotice notice;
+  notice.subject = std::move(subject);
+  notice.body = std::move(body);
+  notice.reason = kCrashReason;
+  notice.dump = true;  // upstream's `Mailed:` dump
+  notifier_.Send(std::move(notice));
+}
+
+}  // namespace crashmail
+}  // namespace svl

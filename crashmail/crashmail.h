@@ -1,0 +1,133 @@
+// File: crashmail/crashmail.h
+//
+// crashmail's policy: mail when a supervisord process exits unexpectedly.
+// Its command line and texts are superlance's crashmail's (options.h); the
+// mail transports, stderr and the notice queue come from kit/.
+//
+// Per event, every one acknowledged with OK at once:
+//   - PROCESS_STATE_EXITED with `expected:0` for a process -p/-a selects
+//     (`name`, `group:name`, `group:*`; neither: every process): stderr
+//     `unexpected exit, mailing`, then a mail to -m with the subject
+//     `<-o>: <processname> crashed at <time>` (without -o: ` <processname>
+//     crashed at <time>`, leading space kept) and the body `Process X in
+//     group G exited unexpectedly (pid N) from state S`; when it was sent,
+//     the `Mailed:` dump on stderr (kit/notifier.h). <time> is supervisor's
+//     get_asctime() (kit/python_text.h) in local time.
+//   - the same without -m: `unexpected exit, not mailing (no -m)`.
+//   - a PROCESS_STATE_EXITED payload crashmail cannot read (no `expected`
+//     or `pid`): one timestamped `reason=payload` line, nothing mailed.
+//   - anything else: nothing.
+// With --batch SECONDS the crashes are gathered instead (stderr `unexpected
+// exit, mailing with the next batch`): a batch opens at its first crash and
+// is mailed on the first TICK at or after SECONDS later, and at Shutdown().
+// Its body has one line per crash, `<time> -- Process X in group G exited
+// unexpectedly (pid N) from state S`; a process that crashed more than once
+// in the batch has one line instead, at its first crash's place, `<time of
+// the last> -- X exited unexpectedly 37 times in the last 5 minutes` (X as
+// `name`, or `group:name` when they differ). A batch of one crash is mailed
+// exactly as without --batch; else the subject is `<-o>: 38 unexpected
+// exits since <time of the first>`.
+//
+// Example:
+//
+//   Crashmail crashmail(options, {mailer.get(), kit::FdWriter(STDERR_FILENO)});
+//   kit::RunEventLoop("crashmail", [&](const protocol::Event& e) { return crashmail.HandleEvent(e); }, ...);
+//   crashmail.Shutdown(kit::kMailGraceAtExit, [] { subprocess::KillRunningChildren(); });
+
+#ifndef SVL_CRASHMAIL_CRASHMAIL_H_
+#define SVL_CRASHMAIL_CRASHMAIL_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "crashmail/options.h"
+#include "kit/listener_output.h"
+#include "kit/notifier.h"
+#include "kit/process_selection.h"
+#include "mailer/mailer.h"
+#include "protocol/event.h"
+
+namespace svl {
+namespace crashmail {
+
+// What crashmail works with.
+struct CrashmailDeps {
+  mailer::Mailer* mailer = nullptr;  // required when options.email is set
+  kit::StderrWriter write_stderr;    // required; gets whole lines
+  // The wall clock (absl::Now when unset) and its zone (the local zone when
+  // unset): the times in subjects and bodies, and the batch's interval.
+  std::function<absl::Time()> now;
+  absl::optional<absl::TimeZone> zone;
+};
+
+// Crashmail is crashmail's policy (see the top). Thread-safe: Shutdown()
+// may run on a signal-watching thread while events are handled.
+class Crashmail {
+ public:
+  // The pointers in `deps` must outlive the handler.
+  Crashmail(CrashmailOptions options, CrashmailDeps deps);
+  // Drain()s.
+  ~Crashmail();
+
+  // HandleEvent() handles one event and returns the result to send: always
+  // protocol::kResultOk, at once (mails are sent off the event loop).
+  std::string HandleEvent(const protocol::Event& event);
+
+  // Drain() waits until every queued mail was delivered or failed.
+  void Drain();
+
+  // Shutdown() is for a listener that stops (EOF, SIGTERM): the batch
+  // gathered so far is mailed, the mails get `mail_grace` at most, then
+  // those still waiting are dropped and `stop_deliveries` ends the one in
+  // flight.
+  void Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries);
+
+ private:
+  // One process's crashes in the batch.
+  struct BatchEntry {
+    std::string key;    // group:name
+    std::string shown;  // `name`, or `group:name` when they differ
+    std::string first_message;  // `Process X in group G exited ...`
+    std::string first_line;     // `<time> -- ` + first_message
+    std::string first_subject;  // the mail of this crash alone
+    int count = 0;
+    absl::Time last;
+  };
+
+  void OnExited(const protocol::Event& event);
+  void OnTick() ABSL_LOCKS_EXCLUDED(mu_);
+  void SendBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Mail(std::string subject, std::string body);
+  absl::Time Now() const;
+  std::string Asctime(absl::Time time) const;
+  // Subject() is `<-o>:` + `text`, or `text`.
+  std::string Subject(const std::string& text) const;
+
+  const CrashmailOptions options_;
+  const CrashmailDeps deps_;
+  kit::ListenerOutput out_;
+  const kit::ProcessSelection selection_;
+  kit::Notifier notifier_;
+
+  absl::Mutex mu_;
+  std::vector<BatchEntry> batch_ ABSL_GUARDED_BY(mu_);
+  int batch_crashes_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Time batch_opened_ ABSL_GUARDED_BY(mu_);
+};
+
+// MailSettingsFor() gives the mail settings the options ask for.
+kit::MailSettings MailSettingsFor(const CrashmailOptions& options);
+
+// IntervalText() says a --batch interval in words: `5 minutes`, `1 hour`,
+// `90 seconds`, `1.5 seconds`.
+std::string IntervalText(absl::Duration interval);
+
+}  // namespace crashmail
+}  // namespace svl
+
+#endif  // SVL_CRASHMAIL_CRASHMAIL_H_

@@ -1,0 +1,93 @@
+// crashmail: a supervisord event listener that mails when a process exits
+// unexpectedly. See crashmail.h and options.h. Nothing but the protocol
+// (and -h / --version) ever goes to stdout.
+//
+// Exit: 255 with the usage for a bad command line; 0 with one line when not
+// run by supervisord (no SUPERVISOR_SERVER_URL; its value is not used); 0
+// at EOF, after the batch is mailed; SIGTERM, SIGINT or SIGHUP mail the
+// batch, give the mails kit::kMailGraceAtExit, kill the running sendmail
+// children and exit 128 + the signal (kit/stop_signals.h); a closed stdout
+// (supervisord gone) gives one stderr line and exit status 1.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "crashmail/crashmail.h"
+#include "crashmail/options.h"
+#include "kit/listener_output.h"
+#include "kit/listener_process.h"
+#include "kit/notifier.h"
+#include "kit/stop_signals.h"
+#include "mailer/mailer.h"
+#include "subprocess/termination.h"
+
+namespace crashmail = svl::crashmail;
+namespace kit = svl::kit;
+
+namespace {
+constexpr int kUsageExit = 255;  // upstream's exit code for usage errors
+int Fail(absl::string_view message, bool with_usage, int code) {
+  kit::FdWriter(STDERR_FILENO)(
+      absl::StrCat("crashmail: ", message, "\n", with_usage ? crashmail::CrashmailUsage() : ""));
+  return code;
+}
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  if (absl::Status s = kit::StartListenerProcess("crashmail"); !s.ok()) {
+    return Fail(s.message(), false, 1);
+  }
+  absl::StatusOr<crashmail::CrashmailOptions> options =
+      crashmail::ParseCrashmailOptions(argc, argv);
+  if (!options.ok()) return Fail(options.status().message(), true, kUsageExit);
+  if (options->help || options->version) {
+    kit::FdWriter(STDOUT_FILENO)(options->help
+                                     ? std::string(crashmail::CrashmailUsage())
+                                     : absl::StrCat(crashmail::kCrashmailVersion, "\n"));
+    return 0;
+  }
+  // Upstream checks only that it is set (and exits 0): crashmail calls no
+  // supervisord method.
+  if (std::getenv("SUPERVISOR_SERVER_URL") == nullptr) {
+    kit::FdWriter(STDERR_FILENO)("crashmail must be run as a supervisor event listener\n");
+    return 0;
+  }
+  absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer =
+      kit::MakeMailer(crashmail::MailSettingsFor(*options));
+  if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
+
+  // Before any thread (the mail queue's): a stop signal mails the batch
+  // before the exit. The handler is reached under a lock that outlives
+  // main(), so a signal never finds it half destroyed.
+  static absl::Mutex* const handler_mu = new absl::Mutex;
+  static crashmail::Crashmail* live_handler = nullptr;
+  const auto shutdown = [] {
+    absl::MutexLock lock(handler_mu);
+    if (live_handler != nullptr) {
+      live_handler->Shutdown(kit::kMailGraceAtExit,
+                             [] { svl::subprocess::KillRunningChildren(); });
+    }
+  };
+  if (absl::Status s = kit::WatchStopSignals("crashmail", shutdown); !s.ok()) {
+    return Fail(s.message(), false, 1);
+  }
+  crashmail::CrashmailDeps deps;
+  deps.mailer = mailer->get();
+  deps.write_stderr = kit::FdWriter(STDERR_FILENO);
+  crashmail::Crashmail handler(*std::move(options), std::move(deps));
+  {
+    absl::MutexLock lock(handler_mu);
+    live_handler = &handler;
+  }
+  const int status = kit::RunEventLoop(
+      "crashmail",
+      [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); },
+      shutdown);
+  absl::MutexLock lock(handler_mu);
+  live_handler = nullptr;
+  return status;
+}

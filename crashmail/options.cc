@@ -1,0 +1,188 @@
+#include "crashmail/options.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "kit/command_line.h"
+#include "kit/listener_options.h"
+#include "kit/option_values.h"
+#include "kit/python_text.h"
+
+namespace svl {
+namespace crashmail {
+namespace {
+
+using kit::OptionSpec;
+using kit::OptionValueError;
+
+enum OptionId : int {
+  kHelp,
+  kProgram,
+  kAny,
+  kOptionalHeader,
+  kSendmail,
+  kEmail,
+  kSmtp,
+  kMailFrom,
+  kSmtpUser,
+  kSmtpPassword,
+  kBatch,
+  kLogFormat,
+  kVersion,
+};
+
+// The option table: upstream's short spec `hp:ao:s:m:` and long options at
+// precedence 0; the additions at 1, so that a prefix means the upstream
+// option it meant upstream (`--s` is still --sendmail_program).
+constexpr OptionSpec kOptions[] = {
+    {kHelp, 'h', "help", false, 0},
+    {kProgram, 'p', "program", true, 0},
+    {kAny, 'a', "any", false, 0},
+    {kOptionalHeader, 'o', "optionalheader", true, 0},
+    {kSendmail, 's', "sendmail_program", true, 0},
+    {kEmail, 'm', "email", true, 0},
+    {kSmtp, '\0', "smtp", true, 1},
+    {kMailFrom, '\0', "mail-from", true, 1},
+    {kSmtpUser, '\0', "smtp-user", true, 1},
+    {kSmtpPassword, '\0', "smtp-password", true, 1},
+    {kBatch, '\0', "batch", true, 1},
+    {kLogFormat, '\0', "log-format", true, 1},
+    {kVersion, '\0', "version", false, 1},
+};
+
+absl::Status SetOneLine(absl::string_view option, absl::string_view value,
+                        absl::string_view what, std::string* out) {
+  if (absl::Status status = kit::CheckOneLineText(value, what); !status.ok()) {
+    return OptionValueError(option, status);
+  }
+  *out = std::string(value);
+  return absl::OkStatus();
+}
+
+// Applies one option; `spelling` names the additions as written.
+absl::Status Apply(const kit::OptionOccurrence& option, CrashmailOptions& options) {
+  const std::string& value = option.value;
+  const std::string& spelling = option.spelling;
+  switch (option.id) {
+    case kHelp:
+      options.help = true;
+      return absl::OkStatus();
+    case kVersion:
+      options.version = true;
+      return absl::OkStatus();
+    case kProgram:
+      options.programs.push_back(value);
+      return absl::OkStatus();
+    case kAny:
+      options.any = true;
+      return absl::OkStatus();
+    case kOptionalHeader:
+      options.optional_header = value;
+      return absl::OkStatus();
+    case kSendmail:
+      options.sendmail = value;
+      return absl::OkStatus();
+    case kEmail:
+      options.email = value;
+      return absl::OkStatus();
+    case kSmtp:
+      if (absl::Status url = kit::CheckSmtpUrl(value); !url.ok()) {
+        return OptionValueError(spelling, url);
+      }
+      options.smtp = value;
+      return absl::OkStatus();
+    case kMailFrom:
+      return SetOneLine(spelling, value, "address", &options.mail_from);
+    case kSmtpUser:
+      return SetOneLine(spelling, value, "user", &options.smtp_user);
+    case kSmtpPassword:
+      if (absl::Status password = kit::CheckSmtpPassword(value); !password.ok()) {
+        return OptionValueError(spelling, password);
+      }
+      options.smtp_password = value;
+      return absl::OkStatus();
+    case kBatch: {
+      absl::StatusOr<absl::Duration> seconds =
+          kit::ParseSeconds(value, kit::SecondsBound::kPositive);
+      if (!seconds.ok()) return OptionValueError(spelling, seconds.status());
+      options.batch = *seconds;
+      return absl::OkStatus();
+    }
+    case kLogFormat: {
+      absl::StatusOr<kit::LogFormat> format = kit::ParseLogFormatOption(value);
+      if (!format.ok()) return OptionValueError(spelling, format.status());
+      options.log_format = *format;
+      return absl::OkStatus();
+    }
+  }
+  return absl::InternalError(absl::StrCat("unhandled option ", option.name));
+}
+
+}  // namespace
+
+absl::StatusOr<CrashmailOptions> ParseCrashmailOptions(int argc, const char* const argv[]) {
+  absl::StatusOr<kit::ParsedCommandLine> line =
+      kit::ParseCommandLine(argc, argv, kOptions, kit::OptionSyntax::kGetopt);
+  if (!line.ok()) return line.status();
+
+  CrashmailOptions options;
+  for (const kit::OptionOccurrence& option : line->options) {
+    if (absl::Status status = Apply(option, options); !status.ok()) return status;
+    if (options.help || options.version) return options;
+  }
+  if (!line->positionals.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument ", kit::PythonRepr(line->positionals.front())));
+  }
+  if (absl::Status smtp = kit::CheckSmtpOptionSet(options.smtp, options.mail_from,
+                                                  options.smtp_user, options.smtp_password);
+      !smtp.ok()) {
+    return smtp;
+  }
+  return options;
+}
+
+absl::string_view CrashmailUsage() {
+  static constexpr char kUsage[] =
+      R"(usage: crashmail [options]
+
+A supervisord event listener (subscribe it to PROCESS_STATE_EXITED): it mails
+when a supervisord process exits unexpectedly (an exit code not in the
+program's exitcodes).
+
+Options (the same as superlance's crashmail; long options may be abbreviated):
+  -h, --help             print this text and exit
+  -p, --program NAME     mail about the process NAME (`name`, `group:name` or
+                         `group:*`; repeatable)
+  -a, --any              mail about every process (also the default without
+                         -p); overrides -p
+  -o, --optionalheader TEXT
+                         prefix mail subjects with `TEXT:`
+  -s, --sendmail_program COMMAND
+                         mail command reading the message on stdin (default
+                         "/usr/sbin/sendmail -t -i"; run by /bin/sh -c)
+  -m, --email ADDRESS    mail to ADDRESS; without it nothing is mailed
+
+Additions (long options only):
+  --smtp URL             send mail over SMTP (smtp://host:port, STARTTLS when
+                         offered, or smtps://) instead of -s
+  --mail-from ADDRESS    sender address (required with --smtp)
+  --smtp-user USER, --smtp-password PASSWORD
+                         SMTP authentication
+  --batch SECONDS        one mail per SECONDS holding every crash, sent on the
+                         first TICK after them (subscribe to TICK_5 or TICK_60
+                         too); a process crashing again and again is one line
+                         with a count
+  --log-format text|json timestamped, reason-coded stderr lines; json: every
+                         stderr line is a JSON object
+  --version              print the version and exit
+
+Example:
+  crashmail -p program1 -p group1:program2 -m dev@example.com -o host1
+)";
+  return kUsage;
+}
+
+}  // namespace crashmail
+}  // namespace svl

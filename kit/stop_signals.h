@@ -1,0 +1,39 @@
+// File: kit/stop_signals.h
+//
+// A listener that has work to finish before it stops (a batch of notices
+// not yet sent) cannot do it in a signal handler. WatchStopSignals() turns
+// SIGTERM, SIGINT and SIGHUP into a call on an ordinary thread instead, then
+// ends the listener as the kit's termination handler does
+// (subprocess/termination.h): kill the children's process groups, one
+// stderr line, exit status 128 + the signal.
+//
+// Example (in main(), after StartListenerProcess(), before any thread):
+//
+//   if (absl::Status s = kit::WatchStopSignals("crashmail", [&] { handler.Shutdown(...); });
+//       !s.ok()) ... exit 1 ...
+
+#ifndef SVL_KIT_STOP_SIGNALS_H_
+#define SVL_KIT_STOP_SIGNALS_H_
+
+#include <functional>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace svl {
+namespace kit {
+
+// WatchStopSignals() blocks SIGTERM, SIGINT and SIGHUP in the calling thread
+// (and so in every thread it starts afterwards: call it before any) and
+// starts a thread that waits for them. The first that arrives makes that
+// thread call `before_exit` (which must bound its own time), kill the
+// process group of every running child, write `<listener>: stopping on
+// SIGTERM (killed N child process groups)` to stderr and exit with 128 + the
+// signal. Children started by subprocess::Run() get an empty signal mask.
+// An errno status when the signals cannot be blocked.
+absl::Status WatchStopSignals(absl::string_view listener, std::function<void()> before_exit);
+
+}  // namespace kit
+}  // namespace svl
+
+#endif  // SVL_KIT_STOP_SIGNALS_H_
