@@ -51,15 +51,6 @@ constexpr OptionSpec kOptions[] = {
     {kVersion, '\0', "version", false, 1},
 };
 
-absl::Status SetOneLine(absl::string_view option, absl::string_view value,
-                        absl::string_view what, std::string* out) {
-  if (absl::Status status = kit::CheckOneLineText(value, what); !status.ok()) {
-    return OptionValueError(option, status);
-  }
-  *out = std::string(value);
-  return absl::OkStatus();
-}
-
 // Applies one option; `spelling` names the additions as written.
 absl::Status Apply(const kit::OptionOccurrence& option, CrashmailOptions& options) {
   const std::string& value = option.value;
@@ -93,9 +84,9 @@ absl::Status Apply(const kit::OptionOccurrence& option, CrashmailOptions& option
       options.smtp = value;
       return absl::OkStatus();
     case kMailFrom:
-      return SetOneLine(spelling, value, "address", &options.mail_from);
+      return kit::SetOneLineOption(spelling, value, "address", &options.mail_from);
     case kSmtpUser:
-      return SetOneLine(spelling, value, "user", &options.smtp_user);
+      return kit::SetOneLineOption(spelling, value, "user", &options.smtp_user);
     case kSmtpPassword:
       if (absl::Status password = kit::CheckSmtpPassword(value); !password.ok()) {
         return OptionValueError(spelling, password);

@@ -140,5 +140,14 @@ absl::Status OptionValueError(absl::string_view name, absl::string_view reason) 
   return absl::InvalidArgumentError(absl::StrCat("option ", name, ": ", reason));
 }
 
+absl::Status SetOneLineOption(absl::string_view name, absl::string_view value,
+                              absl::string_view what, std::string* out) {
+  if (absl::Status status = CheckOneLineText(value, what); !status.ok()) {
+    return OptionValueError(name, status);
+  }
+  *out = std::string(value);
+  return absl::OkStatus();
+}
+
 }  // namespace kit
 }  // namespace svl

@@ -16,6 +16,7 @@
 #define SVL_KIT_OPTION_VALUES_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -81,6 +82,11 @@ absl::StatusOr<std::int64_t> ParseByteSize(absl::string_view text);
 // 3600, 86400 seconds), case-insensitive. Error: "'X' is not a number of
 // seconds".
 absl::StatusOr<std::int64_t> ParseSuffixedSeconds(absl::string_view text);
+
+// SetOneLineOption() stores `value` in `*out` when CheckOneLineText(value,
+// what) accepts it; else OptionValueError(name, that error), `*out` untouched.
+absl::Status SetOneLineOption(absl::string_view name, absl::string_view value,
+                              absl::string_view what, std::string* out);
 
 // OptionValueError() is kInvalidArgument "option NAME: REASON", REASON being
 // the message of `reason` (from one of the parsers above, or any text).

@@ -141,6 +141,18 @@ TEST(ParseSuffixedSecondsTest, AsSupervisordReadsIt) {
   }
 }
 
+TEST(SetOneLineOptionTest, StoresAOneLineValueOrNamesTheOption) {
+  std::string out = "before";
+  EXPECT_THAT(SetOneLineOption("--mail-from", "ops@example.com", "address", &out), IsOk());
+  EXPECT_EQ(out, "ops@example.com");
+  EXPECT_THAT(SetOneLineOption("--mail-from", "", "address", &out),
+              StatusIs(absl::StatusCode::kInvalidArgument, "option --mail-from: empty address"));
+  EXPECT_THAT(SetOneLineOption("--mail-from", "a\nb", "address", &out),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "option --mail-from: control character in value"));
+  EXPECT_EQ(out, "ops@example.com");
+}
+
 TEST(OptionValueErrorTest, NamesTheOption) {
   EXPECT_THAT(OptionValueError("-t", absl::InvalidArgumentError("'0' is bad")),
               StatusIs(absl::StatusCode::kInvalidArgument, "option -t: '0' is bad"));

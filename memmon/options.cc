@@ -125,15 +125,6 @@ absl::Status SetCount(absl::string_view option, absl::StatusOr<int> count, int* 
   return absl::OkStatus();
 }
 
-absl::Status SetOneLine(absl::string_view option, absl::string_view value,
-                        absl::string_view what, std::string* out) {
-  if (absl::Status status = kit::CheckOneLineText(value, what); !status.ok()) {
-    return OptionValueError(option, status);
-  }
-  *out = std::string(value);
-  return absl::OkStatus();
-}
-
 // Applies one option to `options`. `name` is the option as getopt expands it
 // (upstream's texts), `spelling` as written (the additions' texts, as
 // httpok's).
@@ -187,7 +178,7 @@ absl::Status Apply(const kit::OptionOccurrence& option, MemmonOptions& options) 
     }
     case kExclude: {
       std::string namespec;
-      if (absl::Status status = SetOneLine(spelling, value, "process name", &namespec);
+      if (absl::Status status = kit::SetOneLineOption(spelling, value, "process name", &namespec);
           !status.ok()) {
         return status;
       }
@@ -214,9 +205,9 @@ absl::Status Apply(const kit::OptionOccurrence& option, MemmonOptions& options) 
       options.smtp = value;
       return absl::OkStatus();
     case kMailFrom:
-      return SetOneLine(spelling, value, "address", &options.mail_from);
+      return kit::SetOneLineOption(spelling, value, "address", &options.mail_from);
     case kSmtpUser:
-      return SetOneLine(spelling, value, "user", &options.smtp_user);
+      return kit::SetOneLineOption(spelling, value, "user", &options.smtp_user);
     case kSmtpPassword:
       if (absl::Status password = kit::CheckSmtpPassword(value); !password.ok()) {
         return OptionValueError(spelling, password);
@@ -233,7 +224,7 @@ absl::Status Apply(const kit::OptionOccurrence& option, MemmonOptions& options) 
       return absl::OkStatus();
     }
     case kStateDir:
-      return SetOneLine(spelling, value, "directory", &options.state_dir);
+      return kit::SetOneLineOption(spelling, value, "directory", &options.state_dir);
   }
   return absl::InternalError(absl::StrCat("unhandled option ", name));
 }
