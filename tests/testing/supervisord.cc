@@ -187,7 +187,7 @@ absl::StatusOr<std::unique_ptr<Supervisord>> Supervisord::Launch(
   std::string config = absl::StrCat(
       "[unix_http_server]\nfile=", sv->socket_path_, "\n", auth,
       "\n[supervisord]\nlogfile=", sv->log_path_,
-      "\nloglevel=debug\npidfile=", sv->dir_, "/supervisord.pid",
+      "\nloglevel=", options.loglevel, "\npidfile=", sv->dir_, "/supervisord.pid",
       "\nchildlogdir=", sv->dir_, "\nidentifier=", options.identifier,
       "\nnodaemon=true\n",
       "\n[rpcinterface:supervisor]\n"

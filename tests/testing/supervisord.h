@@ -3,7 +3,8 @@
 // A private, real supervisord (Debian's /usr/bin/supervisord) for integration
 // tests: config written into a fresh directory under TEST_TMPDIR, its unix
 // socket in a short mkdtemp directory under /tmp (a socket path must be under
-// 108 bytes), debug-level log, stopped and cleaned up by the destructor.
+// 108 bytes), debug-level log (or as SupervisordOptions says), stopped and
+// cleaned up by the destructor.
 //
 // Example:
 //
@@ -43,6 +44,9 @@ struct SupervisordOptions {
   std::string password;
   // The `[supervisord] identifier` (the `server:` header token).
   std::string identifier = "supervisor";
+  // The `[supervisord] loglevel`. "trace" also logs every XML-RPC call
+  // (`XML-RPC method called: supervisor.getAllProcessInfo()`).
+  std::string loglevel = "debug";
   // How long Start() waits for the socket to accept connections.
   absl::Duration start_timeout = absl::Seconds(60);
 };
