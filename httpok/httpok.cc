@@ -81,6 +81,7 @@ void HttpOk::Drain() {
 }
 
 void HttpOk::Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries) {
+  ticks_.Close();  // the round in flight ends; a deferred TICK is not run
   ticks_.Drain();
   notifier_.Shutdown(mail_grace, stop_deliveries);
 }

@@ -1,5 +1,6 @@
 #include "memmon/memmon.h"
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,6 +74,7 @@ void Memmon::Drain() {
 }
 
 void Memmon::Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries) {
+  ticks_.Close();  // the round in flight ends; a deferred TICK is not run
   ticks_.Drain();
   notifier_.Shutdown(mail_grace, stop_deliveries);
 }
@@ -158,6 +160,10 @@ absl::optional<std::int64_t> Memmon::Measure(const ProcessInfo& process,
     for (std::int64_t pid : pids) {
       absl::StatusOr<std::int64_t> one = deps_.proc->MemoryOf(pid, options_.memory);
       if (one.ok()) {
+        if (*one > std::numeric_limits<std::int64_t>::max() - *memory) {
+          memory = absl::OutOfRangeError("the sum over its process tree is too large");
+          break;
+        }
         *memory += *one;
       } else if (!absl::IsNotFound(one.status()) || pid == process.pid) {
         memory = one.status();  // a descendant that is gone just counts for nothing

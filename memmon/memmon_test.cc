@@ -332,6 +332,22 @@ TEST_F(MemmonTest, CumulativeSumsTheProcessTree) {
                                   "Restarting a:a", ""));
 }
 
+// A sum that does not fit is not a measurement (and never wraps negative).
+TEST_F(MemmonTest, ATreeTooLargeToSumIsNotMeasured) {
+  SetRss(1, 9007199254740991, 99);  // KiB: each alone fits in bytes, the two do not
+  SetRss(2, 9007199254740991, 1);
+  sv_ = std::make_unique<FakeProcessControl>(std::vector<ProcessInfo>{
+      ProcessEntry("a", "a", ProcessState::kRunning, 1, kFakeSupervisordNow - 100)});
+  options_.cumulative = true;
+  options_.programs = {{"a", 1}};
+  const std::vector<std::string> lines = Tick();
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_THAT(lines[1], ::testing::HasSubstr(
+                            "msg=\"cannot measure a:a (pid 1): the sum over its process tree is "
+                            "too large\" process=a:a"));
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()"));
+}
+
 TEST_F(MemmonTest, AnUnansweredProcessListIsOneLineAndTheNextTickTriesAgain) {
   options_.programs = {{"foo", 1}};
   sv_->SetBroken(true);

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/control_chars.h"
 #include "kit/command_line.h"
 #include "kit/listener_options.h"
 #include "kit/option_values.h"
@@ -101,7 +102,9 @@ absl::StatusOr<std::int64_t> ParseSize(absl::string_view option, absl::string_vi
 absl::Status AddNameSize(absl::string_view option, absl::string_view value,
                          std::map<std::string, std::int64_t>* sizes) {
   const std::size_t eq = value.find('=');
-  if (eq == absl::string_view::npos || value.find('=', eq + 1) != absl::string_view::npos) {
+  // A control character in a name would break memmon's stderr lines.
+  if (eq == absl::string_view::npos || value.find('=', eq + 1) != absl::string_view::npos ||
+      base::HasAsciiControl(value.substr(0, eq))) {
     return Unparseable("value", value, option);
   }
   absl::StatusOr<std::int64_t> size = ParseSize(option, value.substr(eq + 1));
@@ -155,9 +158,12 @@ absl::Status Apply(const kit::OptionOccurrence& option, MemmonOptions& options) 
     case kSendmail:
       options.sendmail = value;
       return absl::OkStatus();
-    case kEmail:
-      options.email = value;
-      return absl::OkStatus();
+    case kEmail:  // "" : no mail (as upstream)
+      if (value.empty()) {
+        options.email.clear();
+        return absl::OkStatus();
+      }
+      return kit::SetOneLineOption(name, value, "address", &options.email);
     case kUptime: {
       absl::StatusOr<std::int64_t> seconds = kit::ParseSuffixedSeconds(value);
       if (!seconds.ok() || *seconds < 0) {
@@ -167,9 +173,12 @@ absl::Status Apply(const kit::OptionOccurrence& option, MemmonOptions& options) 
       options.uptime_limit = *seconds;
       return absl::OkStatus();
     }
-    case kName:
-      options.name = value;
-      return absl::OkStatus();
+    case kName:  // "" : no name (as upstream)
+      if (value.empty()) {
+        options.name.clear();
+        return absl::OkStatus();
+      }
+      return kit::SetOneLineOption(name, value, "name", &options.name);
     case kMemory: {
       absl::StatusOr<procfs::MemoryMeasure> measure = procfs::ParseMemoryMeasure(value);
       if (!measure.ok()) return OptionValueError(spelling, measure.status());

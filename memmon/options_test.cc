@@ -108,6 +108,19 @@ TEST(ParseMemmonOptionsTest, NameIsKeptWhateverTheOrder) {
   EXPECT_EQ(o->name, "");
 }
 
+// Upstream took any bytes; a line break in a name or address split memmon's
+// stderr lines (the mail itself was always safe).
+TEST(ParseMemmonOptionsTest, ControlCharactersInNamesAndAddressesAreRefused) {
+  EXPECT_EQ(Error({"-p", "a\nb=1MB"}), "Unparseable value 'a\\nb=1MB' for '-p'");
+  EXPECT_EQ(Error({"-g", "g\r=1MB"}), "Unparseable value 'g\\r=1MB' for '-g'");
+  EXPECT_EQ(Error({"-m", "ops@x\r\nBcc: evil@x"}), "option -m: control character in value");
+  EXPECT_EQ(Error({"--name", "x\ny"}), "option --name: control character in value");
+  absl::StatusOr<MemmonOptions> o = Parse({"-m", "", "-n", "", "-a", "1"});  // "" : none
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->email, "");
+  EXPECT_EQ(o->name, "");
+}
+
 TEST(ParseMemmonOptionsTest, ProgramKeys) {
   absl::StatusOr<MemmonOptions> o =
       Parse({"-p", "grp:proc=1MB", "-p", "=1", "-p", "b=2", "-p", "b=3", "-g", "g=1", "-g", "g=4"});

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -88,8 +89,15 @@ class FileDescriptor {
 // ENOENT and ESRCH (a process that is gone) are kNotFound and EACCES and
 // EPERM are kPermissionDenied; the message names the call and the file.
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO (under a test's /proc root, or planted there) must
+  // not block the open; only regular files are read (/proc's are).
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return absl::ErrnoToStatus(errno, absl::StrCat("open ", path));
+  struct stat info;
+  if (::fstat(fd.get(), &info) != 0) return absl::ErrnoToStatus(errno, absl::StrCat("fstat ", path));
+  if (!S_ISREG(info.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(path, " is not a regular file"));
+  }
   std::string text;
   char buffer[4096];
   while (true) {

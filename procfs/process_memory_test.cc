@@ -402,13 +402,23 @@ TEST_F(FakeProcTest, AMalformedFileIsNamed) {
                        absl::StrCat(root_, "/16/smaps_rollup: no Private_Clean line")));
 }
 
-TEST_F(FakeProcTest, OtherErrorsNameTheFileAndTheCause) {
+TEST_F(FakeProcTest, WhatIsNotARegularFileIsNamedAndNeverWaitedOn) {
   AddProcessDir(17);
   ASSERT_EQ(mkdir(absl::StrCat(root_, "/17/status").c_str(), 0755), 0);
   const ProcReader proc(root_);
   EXPECT_THAT(proc.MemoryOf(17, MemoryMeasure::kRss),
-              StatusIs(absl::ErrnoToStatusCode(EISDIR),
-                       absl::StrCat("read ", root_, "/17/status: Is a directory")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat(root_, "/17/status is not a regular file")));
+  // A FIFO with no writer: reading it would block for ever.
+  AddProcessDir(19);
+  ASSERT_EQ(mkfifo(absl::StrCat(root_, "/19/status").c_str(), 0644), 0);
+  ASSERT_EQ(mkfifo(absl::StrCat(root_, "/19/stat").c_str(), 0644), 0);
+  EXPECT_THAT(proc.MemoryOf(19, MemoryMeasure::kRss),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat(root_, "/19/status is not a regular file")));
+  absl::StatusOr<ProcessTree> tree = ProcessTree::Scan(proc);  // skips it
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  EXPECT_TRUE(tree->SelfAndDescendants(19).empty());
 }
 
 TEST_F(FakeProcTest, AnUnreadableFileIsPermissionDenied) {
