@@ -428,7 +428,9 @@ Restart policy (new; the defaults act on the first failure, as upstream):
   --restart-timeout SECONDS
                          restart without blocking supervisord: stopProcess and
                          startProcess with wait=false, then poll its state for
-                         up to SECONDS per phase (default: upstream's blocking
+                         up to SECONDS per phase; a stop slower than that is
+                         watched until supervisord has stopped the process,
+                         then it is started (default: upstream's blocking
                          calls, bounded by the 30 s RPC deadline)
   --dry-run              log and mail what would be done; stop/start nothing
   --state-dir DIR        where restarts left unfinished are recorded, so that

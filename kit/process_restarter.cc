@@ -103,8 +103,9 @@ RestartOutcome ProcessRestarter::Restart(const ProcessInfo& process, const Befor
   if (!result.pending) JournalRemove(namespec);
   RecordOurRestart(namespec, result);
   if (supervisor_rpc::FaultFromStatus(result.stop).has_value()) return RestartOutcome::kStopFailed;
-  return result.start_attempted && result.start.ok() ? RestartOutcome::kRestarted
-                                                     : RestartOutcome::kNotStarted;
+  if (result.start_attempted && result.start.ok()) return RestartOutcome::kRestarted;
+  return result.start_attempted && result.pending ? RestartOutcome::kStartPending
+                                                  : RestartOutcome::kNotStarted;
 }
 
 void ProcessRestarter::RecordOurRestart(const std::string& namespec,
@@ -169,10 +170,15 @@ void ProcessRestarter::Report(const std::string& namespec, const RestartResult& 
     if (!line.empty()) out_->Action(line, mail_lines);
     return;
   }
-  out_->Action(start_failed(absl::StrCat(
-                   RenderRpcError(result.start),
-                   result.pending ? absl::StrCat("; ", listener, " will look at it again") : "")),
-               mail_lines);
+  if (result.pending) {
+    // No answer to the start (the call's deadline, e.g. a long startsecs):
+    // supervisord may well be starting it; not a failure yet.
+    out_->Action(absl::StrCat(namespec, " is slow to start (", RenderRpcError(result.start),
+                              "); ", listener, " will look at it again"),
+                 mail_lines);
+    return;
+  }
+  out_->Action(start_failed(RenderRpcError(result.start)), mail_lines);
 }
 
 void ProcessRestarter::JournalAdd(PendingRestart entry) {
@@ -213,9 +219,13 @@ std::vector<FinishedRestart> ProcessRestarter::FinishPending() {
     JournalRemove(namespec);
     if (result.running_again || result.started_since) {
       out_->Log("restart",
-                absl::StrCat("restart of ", namespec, " dropped: ",
-                             result.running_again ? "it runs again"
-                                                  : "it was started and stopped since"),
+                result.running_again
+                    ? absl::StrCat("restart of ", namespec, " needs nothing more: it runs (",
+                                   result.last_info.has_value() ? result.last_info->statename
+                                                                : "RUNNING",
+                                   ")")
+                    : absl::StrCat("restart of ", namespec,
+                                   " dropped: it was started and stopped since"),
                 {{"process", namespec}});
       continue;
     }

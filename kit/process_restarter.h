@@ -19,6 +19,7 @@
 //   Failed to stop process web:web_00: <Fault 70: 'NOT_RUNNING: web:web_00'>
 //   web:web_00 runs again (RUNNING), not started
 //   Failed to start process web:web_00: <error>[; <listener> will start it once it has stopped]
+//   web:web_00 is slow to start (<why>); <listener> will look at it again
 //   web:web_00 restarted
 //
 // Example (one act round of a listener):
@@ -99,7 +100,9 @@ enum class RestartOutcome {
   kStopFailed,    // stopProcess answered a fault (started anyway unless
                   // RestartOptions::start_after_stop_fault is false)
   kNotStarted,    // stopped (or not stoppable) but not started again: the
-                  // start failed, it runs again, or the start is pending
+                  // start failed, it runs again, or the stop is still pending
+  kStartPending,  // started, but supervisord did not answer in time (a long
+                  // startsecs): FinishPending() looks at it again
 };
 
 // A restart FinishPending() completed: who, and its action lines.

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kit/event_log.h"
@@ -227,6 +228,23 @@ TEST_F(ProcessRestarterTest, StopFaultWithoutStartAfterStopFaultStartsNothing) {
   EXPECT_TRUE(journal_.empty());
 }
 
+// A start left unanswered (the call's deadline: a long startsecs) is not a
+// failure: supervisord may be starting it; the journal keeps it.
+TEST_F(ProcessRestarterTest, AnUnansweredStartIsSlowNotFailed) {
+  sv_.SetOnCall([this](const std::string& call) {
+    if (call == "startProcess('web:web_00')") sv_.SetBroken(true);
+  });
+  EXPECT_EQ(Restarter().Restart(Web(), nullptr, &mail_, &gave_up_, MemmonLikeWording()),
+            RestartOutcome::kStartPending);
+  sv_.SetOnCall(nullptr);
+  sv_.SetBroken(false);
+  ASSERT_EQ(lines_.size(), 2u);
+  EXPECT_EQ(lines_[0], "Restarting web:web_00\n");
+  EXPECT_TRUE(absl::StartsWith(lines_[1], "web:web_00 is slow to start (")) << lines_[1];
+  EXPECT_TRUE(absl::EndsWith(lines_[1], "); httpok will look at it again\n")) << lines_[1];
+  EXPECT_FALSE(journal_.empty());
+}
+
 TEST_F(ProcessRestarterTest, NotRunningOutcome) {
   ProcessInfo web = Web();
   web.state = ProcessState::kStopping;
@@ -251,7 +269,7 @@ TEST_F(ProcessRestarterTest, FinishPendingStartsWhatWasLeftStoppedAndDropsWhatRu
   EXPECT_EQ(lines_[0], "Finishing the restart of web:web_00, which was left stopped\n");
   EXPECT_EQ(lines_[1], "web:web_00 restarted\n");
   EXPECT_EQ(WithoutTime(lines_[2]),
-            "httpok reason=restart msg=\"restart of api:api_00 dropped: it runs again\" "
+            "httpok reason=restart msg=\"restart of api:api_00 needs nothing more: it runs (RUNNING)\" "
             "process=api:api_00\n");
   EXPECT_THAT(sv_.calls(), ElementsAre("getProcessInfo('web:web_00')", "startProcess('web:web_00')",
                                        "getProcessInfo('api:api_00')"));

@@ -252,6 +252,7 @@ void Memmon::Restart(const ProcessInfo& process, const std::string& namespec,
       return;
     case kit::RestartOutcome::kDryRun:
     case kit::RestartOutcome::kRestarted:
+    case kit::RestartOutcome::kStartPending:  // started; supervisord still at it
       break;
   }
   over_limit_.erase(namespec);

@@ -320,7 +320,9 @@ Restart policy (the defaults act on the first tick over the limit, as upstream):
   --restart-timeout SECONDS
                          restart without blocking supervisord: stopProcess and
                          startProcess with wait=false, then poll its state for
-                         up to SECONDS per phase (default: upstream's blocking
+                         up to SECONDS per phase; a stop slower than that is
+                         watched until supervisord has stopped the process,
+                         then it is started (default: upstream's blocking
                          calls)
   --dry-run              log and mail what would be done; restart nothing
   --state-dir DIR        where restarts left unfinished are recorded, so that
