@@ -81,7 +81,6 @@ void HttpOk::Drain() {
 }
 
 void HttpOk::Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries) {
-  ticks_.Close();  // the round in flight ends; a deferred TICK is not run
   ticks_.Drain();
   notifier_.Shutdown(mail_grace, stop_deliveries);
 }
@@ -216,10 +215,10 @@ void HttpOk::TakeCore(const ProcessInfo& process, std::vector<std::string>* mail
 void HttpOk::Act(const std::string& subject, const std::string& msg) {
   std::vector<std::string> mail_lines = {msg};
 
-  // Only the selected processes: supervisord serves nothing else while it
-  // answers, and the whole list costs seconds at 1000 programs.
-  absl::StatusOr<std::vector<ProcessInfo>> all =
-      selection_.SelectedProcesses(*deps_.client, &table_);
+  // Only the selected processes (supervisord serves nothing else while it
+  // answers, and the whole list costs seconds at 1000 programs), as
+  // supervisord tells them now: never restarted on the table's word.
+  absl::StatusOr<std::vector<ProcessInfo>> all = selection_.SelectedProcesses(*deps_.client);
   if (!all.ok()) {
     out_.Action(absl::StrCat("Exception retrieving process info ",
                              kit::RenderRpcError(all.status()), ", not acting"),

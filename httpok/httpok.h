@@ -13,9 +13,10 @@
 //   - the gate: eager (-e, default) always checks; not eager (-E) checks
 //     only when a selected process is RUNNING;
 //   - what supervisord is asked: only the selected processes (getProcessInfo
-//     per -p name; the whole list for -a and group:*), and nothing at all on
-//     a healthy TICK when httpok is also subscribed to PROCESS_STATE
-//     (`events=TICK_60,PROCESS_STATE`, kit/process_table.h);
+//     per -p name; the whole list for -a and group:*) when it acts, and
+//     nothing at all on a healthy TICK (the -E gate included) when httpok is
+//     also subscribed to PROCESS_STATE (`events=TICK_60,PROCESS_STATE`,
+//     kit/process_table.h);
 //   - the check: one probe; bad when the status is not in -c (default 200),
 //     with -b when the body lacks the -b text, with --not-body when it has
 //     the --not-body text;

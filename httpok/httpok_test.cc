@@ -167,8 +167,9 @@ TEST_F(HttpOkTest, WithProcessStateEventsAHealthyTickAsksNothing) {
     handler.Drain();
   }
   EXPECT_EQ(probe_.checks(), 4);
-  EXPECT_THAT(sv_->calls(),
-              ElementsAre("getAllProcessInfo()", "stopProcess('foo')", "startProcess('foo')"));
+  // The gate's one list, then acting asks about what it restarts.
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "getProcessInfo('foo')",
+                                        "stopProcess('foo')", "startProcess('foo')"));
 }
 
 TEST_F(HttpOkTest, FixedBodyCheckWorks) {

@@ -102,8 +102,9 @@ RestartOutcome ProcessRestarter::Restart(const ProcessInfo& process, const Befor
   Report(namespec, result, wording, mail_lines);
   if (!result.pending) JournalRemove(namespec);
   RecordOurRestart(namespec, result);
-  if (supervisor_rpc::FaultFromStatus(result.stop).has_value()) return RestartOutcome::kStopFailed;
+  // Started: restarted, whatever the stop said (NOT_RUNNING: it had stopped).
   if (result.start_attempted && result.start.ok()) return RestartOutcome::kRestarted;
+  if (supervisor_rpc::FaultFromStatus(result.stop).has_value()) return RestartOutcome::kStopFailed;
   return result.start_attempted && result.pending ? RestartOutcome::kStartPending
                                                   : RestartOutcome::kNotStarted;
 }

@@ -96,9 +96,10 @@ enum class RestartOutcome {
   kHeldBack,      // in grace, or given up (the policy held it back)
   kNotRunning,    // not RUNNING: left alone
   kDryRun,        // would have restarted (--dry-run)
-  kRestarted,     // stopped and started again
-  kStopFailed,    // stopProcess answered a fault (started anyway unless
-                  // RestartOptions::start_after_stop_fault is false)
+  kRestarted,     // started again (after our stop, or after NOT_RUNNING)
+  kStopFailed,    // stopProcess answered a fault and nothing was started
+                  // (RestartOptions::start_after_stop_fault false), or the
+                  // start after it failed too
   kNotStarted,    // stopped (or not stoppable) but not started again: the
                   // start failed, it runs again, or the stop is still pending
   kStartPending,  // started, but supervisord did not answer in time (a long

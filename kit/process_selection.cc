@@ -81,10 +81,10 @@ std::vector<std::string> ProcessSelection::Unmatched(
 absl::StatusOr<bool> ProcessSelection::AnySelectedRunning(supervisor_rpc::ProcessControl& client,
                                                           ProcessTable* table) const {
   if (table != nullptr && table->live()) {
-    absl::StatusOr<std::vector<ProcessInfo>> selected = SelectedProcesses(client, table);
-    if (!selected.ok()) return selected.status();
-    return std::any_of(selected->begin(), selected->end(), [this](const ProcessInfo& p) {
-      return p.state == ProcessState::kRunning && !IsSelf(p);
+    absl::StatusOr<std::vector<ProcessInfo>> all = table->Processes(client);
+    if (!all.ok()) return all.status();
+    return std::any_of(all->begin(), all->end(), [this](const ProcessInfo& p) {
+      return Selected(p) && p.state == ProcessState::kRunning && !IsSelf(p);
     });
   }
   if (any_) {
@@ -129,7 +129,7 @@ absl::StatusOr<bool> ProcessSelection::AnySelectedRunning(supervisor_rpc::Proces
 }
 
 absl::StatusOr<std::vector<ProcessInfo>> ProcessSelection::SelectedProcesses(
-    supervisor_rpc::ProcessControl& client, ProcessTable* table) const {
+    supervisor_rpc::ProcessControl& client) const {
   const auto only_selected = [this](std::vector<ProcessInfo> all) {
     all.erase(std::remove_if(all.begin(), all.end(),
                              [this](const ProcessInfo& p) { return !Selected(p); }),
@@ -140,9 +140,8 @@ absl::StatusOr<std::vector<ProcessInfo>> ProcessSelection::SelectedProcesses(
       any_ || std::any_of(programs_.begin(), programs_.end(), [](const std::string& program) {
         return !GroupOfWildcard(program).empty();
       });
-  if ((table != nullptr && table->live()) || needs_all) {
-    absl::StatusOr<std::vector<ProcessInfo>> all =
-        table != nullptr ? table->Processes(client) : client.GetAllProcessInfo();
+  if (needs_all) {
+    absl::StatusOr<std::vector<ProcessInfo>> all = client.GetAllProcessInfo();
     if (!all.ok()) return all.status();
     return only_selected(*std::move(all));
   }

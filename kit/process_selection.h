@@ -79,15 +79,16 @@ class ProcessSelection {
 
   // SelectedProcesses() is every selected process (the listener's own pool
   // included: the caller says why it skips it), in supervisord's order
-  // (group, then name), asking as little as possible: nothing more when
-  // `table` (may be null) is live; else one getAllProcessInfo with `any` or
-  // a `group:*` entry; else one getProcessInfo per entry, and one
-  // getAllProcessInfo only when a bare name is not known as `name:name` (it
-  // may name processes of other groups). A bare name found as `name:name`
-  // stands for that process alone (name it `group:name` elsewhere, or use
-  // the live table). An RPC error other than BAD_NAME is returned as it is.
+  // (group, then name), as supervisord tells it now (never from a table:
+  // what a listener restarts, it asks about first), asking as little as
+  // possible: one getAllProcessInfo with `any` or a `group:*` entry; else
+  // one getProcessInfo per entry, and one getAllProcessInfo only when a
+  // bare name is not known as `name:name` (it may name processes of other
+  // groups). A bare name found as `name:name` stands for that process alone
+  // (name the others `group:name`). An RPC error other than BAD_NAME is
+  // returned as it is.
   absl::StatusOr<std::vector<supervisor_rpc::ProcessInfo>> SelectedProcesses(
-      supervisor_rpc::ProcessControl& client, ProcessTable* table = nullptr) const;
+      supervisor_rpc::ProcessControl& client) const;
 
  private:
   std::vector<std::string> programs_;

@@ -245,21 +245,23 @@ TEST(SelectedProcessesTest, AnyAndGroupWildcardsTakeTheWholeListOnce) {
   EXPECT_THAT(sv.calls(), ElementsAre("getAllProcessInfo()", "getAllProcessInfo()"));
 }
 
-TEST(SelectedProcessesTest, ALiveTableAnswersWithoutACall) {
+TEST(SelectedProcessesTest, ALiveTableGatesWithoutACallButActingAsksSupervisord) {
   FakeProcessControl sv(Table());
   ProcessTable table;
   protocol::Event event;
-  event.header.eventname = "PROCESS_STATE_STOPPED";
-  event.payload = "processname:web groupname:web from_state:STOPPING pid:11";
+  event.header.eventname = "PROCESS_STATE_RUNNING";
+  event.payload = "processname:web groupname:web from_state:STARTING pid:11";
   table.OnEvent(event);
   const ProcessSelection selection({"web"}, false, kNoSelf);
-  absl::StatusOr<std::vector<ProcessInfo>> selected = selection.SelectedProcesses(sv, &table);
-  ASSERT_TRUE(selected.ok()) << selected.status();
-  EXPECT_THAT(Names(*selected), ElementsAre("web:web", "blue:web"));
+  EXPECT_THAT(selection.AnySelectedRunning(sv, &table), IsOkAndHolds(true));  // the one fetch
   sv.ClearCalls();
   EXPECT_THAT(selection.AnySelectedRunning(sv, &table), IsOkAndHolds(true));
-  EXPECT_THAT(selection.SelectedProcesses(sv, &table).status(), ::svl::testing::IsOk());
   EXPECT_THAT(sv.calls(), IsEmpty());
+  // What is restarted is asked about, whatever the table says.
+  absl::StatusOr<std::vector<ProcessInfo>> selected = selection.SelectedProcesses(sv);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  EXPECT_THAT(Names(*selected), ElementsAre("web:web"));
+  EXPECT_THAT(sv.calls(), ElementsAre("getProcessInfo('web')"));
 }
 
 TEST(SelectedProcessesTest, AnUnansweredCallIsReturned) {

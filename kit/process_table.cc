@@ -99,6 +99,11 @@ bool ProcessTable::live() const {
   return live_;
 }
 
+void ProcessTable::MarkStale() {
+  absl::MutexLock lock(&mu_);
+  stale_ = true;
+}
+
 int ProcessTable::fetches() const {
   absl::MutexLock lock(&mu_);
   return fetches_;
@@ -108,7 +113,7 @@ absl::StatusOr<std::vector<ProcessInfo>> ProcessTable::Processes(
     supervisor_rpc::ProcessControl& client) {
   {
     absl::MutexLock lock(&mu_);
-    if (live_ && !stale_) {
+    if (live_ && !stale_ && clock_() - fetched_at_ < kMaxTableAge) {
       std::vector<ProcessInfo> processes = processes_;
       const std::int64_t now = absl::ToUnixSeconds(clock_());
       for (ProcessInfo& process : processes) process.now = now;
@@ -122,6 +127,7 @@ absl::StatusOr<std::vector<ProcessInfo>> ProcessTable::Processes(
   absl::MutexLock lock(&mu_);
   fetching_ = false;
   ++fetches_;
+  fetched_at_ = clock_();
   std::vector<protocol::Event> during_fetch = std::move(during_fetch_);
   during_fetch_.clear();
   if (!fetched.ok()) {

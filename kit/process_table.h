@@ -15,7 +15,13 @@
 //     oldest buffered event when a listener's buffer overflows (with
 //     numprocs > 1 the pool's events are shared, so this refetches often);
 //   - on PROCESS_GROUP_ADDED / PROCESS_GROUP_REMOVED (`supervisorctl
-//     update`), and on an event about a process the table does not know.
+//     update`), and on an event about a process the table does not know;
+//   - when the caller found it wrong (MarkStale());
+//   - every kMaxTableAge, so that a subscription to only some
+//     PROCESS_STATE_* events (which keeps some changes from the table)
+//     costs at most that long a wrong picture.
+// A listener acts on what supervisord says, not on the table: it asks
+// again (getProcessInfo, or the whole list) before it restarts anything.
 // Until the first PROCESS_STATE event arrives, Processes() is one
 // getAllProcessInfo, as without the subscription.
 //
@@ -55,6 +61,9 @@
 namespace svl {
 namespace kit {
 
+// How old the table may grow before it is fetched again anyway.
+inline constexpr absl::Duration kMaxTableAge = absl::Minutes(10);
+
 // ProcessTable is the process list kept from events (see the top).
 class ProcessTable {
  public:
@@ -76,6 +85,10 @@ class ProcessTable {
   absl::StatusOr<std::vector<supervisor_rpc::ProcessInfo>> Processes(
       supervisor_rpc::ProcessControl& client) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // MarkStale() makes the next Processes() fetch the list again (the caller
+  // found an entry that supervisord contradicts).
+  void MarkStale() ABSL_LOCKS_EXCLUDED(mu_);
+
   // fetches() counts the getAllProcessInfo calls made so far.
   int fetches() const ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -94,6 +107,7 @@ class ProcessTable {
   std::vector<supervisor_rpc::ProcessInfo> processes_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, size_t> index_ ABSL_GUARDED_BY(mu_);  // "group:name"
   int fetches_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Time fetched_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace kit

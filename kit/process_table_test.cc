@@ -144,6 +144,20 @@ TEST_F(ProcessTableTest, EventsArrivingDuringTheFetchAreAppliedToItsAnswer) {
   EXPECT_EQ(table_.fetches(), 1);
 }
 
+TEST_F(ProcessTableTest, MarkStaleAndAgeRefetch) {
+  table_.OnEvent(State("RUNNING", "web", "web_00", "from_state:STARTING pid:21"));
+  Get("foo", "foo");
+  table_.MarkStale();
+  Get("foo", "foo");
+  EXPECT_EQ(table_.fetches(), 2);
+  our_now_ += absl::ToInt64Seconds(kMaxTableAge) - 1;
+  Get("foo", "foo");
+  EXPECT_EQ(table_.fetches(), 2);
+  our_now_ += 1;  // as old as it may grow
+  Get("foo", "foo");
+  EXPECT_EQ(table_.fetches(), 3);
+}
+
 TEST_F(ProcessTableTest, AFailedFetchIsReturnedAndTriedAgain) {
   table_.OnEvent(State("RUNNING", "web", "web_00", "from_state:STARTING pid:21"));
   sv_.SetBroken(true);

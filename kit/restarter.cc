@@ -239,7 +239,10 @@ RestartResult RestartProcess(ProcessControl& client, absl::string_view namespec,
   result.last_info = stop_seen;
   const bool fault = FaultFromStatus(result.stop).has_value();
   const bool slow = !result.stop.ok() && !fault;
-  if (fault && !options.start_after_stop_fault) {
+  // NOT_RUNNING: it stopped by itself (or is stopping): watched and started
+  // below, as a restart asks, whatever start_after_stop_fault says.
+  if (fault && !options.start_after_stop_fault &&
+      !supervisor_rpc::IsFault(result.stop, FaultCode::kNotRunning)) {
     result.start = absl::AbortedError(absl::StrCat("not started: ", namespec, " was not stopped"));
     return result;
   }

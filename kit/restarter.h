@@ -74,8 +74,9 @@ struct RestartOptions {
   // watch begins: a listener says so at once, not when the watch ends.
   std::function<void(const absl::Status& why)> on_slow_stop;
   // true: a fault from stopProcess is followed by a start anyway (httpok's
-  // upstream). false: a stop fault ends the restart, nothing is started (a
-  // process the listener did not stop is not its to start; memmon).
+  // upstream). false: a stop fault other than NOT_RUNNING ends the
+  // restart, nothing is started (a process the listener could not stop is
+  // not its to start; memmon). NOT_RUNNING is watched and started either way.
   bool start_after_stop_fault = true;
 };
 
@@ -142,7 +143,7 @@ struct RestartResult {
 //   - stop answered with a fault: as upstream, start anyway; except
 //     NOT_RUNNING, which a STOPPING process answers too: watch first.
 //     With start_after_stop_fault false: no start (start_attempted false,
-//     not pending).
+//     not pending), except after NOT_RUNNING (watched, then started).
 //   - stop slow (deadline, transport error): watch the process; start it
 //     once it is STOPPED, EXITED or FATAL; no start when it runs again or
 //     the watch ended (`pending`).

@@ -23,12 +23,6 @@ TickScheduler::~TickScheduler() { Drain(); }
 
 void TickScheduler::Drain() { worker_.Drain(); }
 
-void TickScheduler::Close() {
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
-  pending_ = false;
-}
-
 bool TickScheduler::OnEvent(const protocol::Event& event) {
   if (!IsTick(event)) return false;
   const std::string& tick = event.header.eventname;
@@ -44,7 +38,6 @@ bool TickScheduler::OnEvent(const protocol::Event& event) {
   }
   {
     absl::MutexLock lock(&mu_);
-    if (closed_) return true;
     if (in_progress_) {
       if (pending_) {
         out_->Log("busy",

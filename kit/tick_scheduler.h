@@ -63,11 +63,6 @@ class TickScheduler {
   // Drain() waits until no round is running or deferred.
   void Drain();
 
-  // Close() is for a listener that stops (EOF): the deferred TICK is
-  // dropped and later TICKs are ignored; the round in flight goes on (wait
-  // for it with Drain()). Returns at once.
-  void Close();
-
  private:
   void Work();
 
@@ -76,7 +71,6 @@ class TickScheduler {
   TickCoalescer coalescer_;  // event-loop thread only
   absl::Mutex mu_;
   bool in_progress_ ABSL_GUARDED_BY(mu_) = false;
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;         // Close() was called
   bool pending_ ABSL_GUARDED_BY(mu_) = false;        // one TICK deferred
   bool pending_dated_ ABSL_GUARDED_BY(mu_) = false;  // it had a when:
   std::string pending_tick_ ABSL_GUARDED_BY(mu_);    // its event name

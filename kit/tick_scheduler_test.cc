@@ -138,22 +138,6 @@ TEST(TickSchedulerTest, OneTickDuringARoundIsDeferredFurtherOnesAreSkipped) {
                           "progress and one more is queued\" tick=TICK_60\n"));
 }
 
-TEST(TickSchedulerTest, CloseDropsTheDeferredTickAndIgnoresLaterOnes) {
-  Lines lines;
-  ListenerOutput out(Settings(), lines.writer());
-  Rounds rounds;
-  TickScheduler ticks(rounds.round(), &out);
-  ASSERT_TRUE(ticks.OnEvent(UndatedTick()));
-  rounds.WaitForFirst();
-  EXPECT_TRUE(ticks.OnEvent(UndatedTick()));  // deferred
-  ticks.Close();
-  EXPECT_TRUE(ticks.OnEvent(UndatedTick()));  // ignored, no `busy` line
-  rounds.ReleaseFirst();
-  ticks.Drain();
-  EXPECT_EQ(rounds.count(), 1);
-  EXPECT_THAT(lines.get(), IsEmpty());
-}
-
 TEST(TickSchedulerTest, ADatedTickArrivingDuringARoundThatRestartedIsSkipped) {
   Lines lines;
   ListenerOutput out(Settings(), lines.writer());

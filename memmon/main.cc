@@ -72,8 +72,16 @@ int main(int argc, char* argv[]) {
     kit::FdWriter(STDERR_FILENO)(absl::StrCat("memmon: ", journal_problem, "\n"));
   }
   const char* proc_root = std::getenv("MEMMON_PROC_ROOT");
-  const svl::procfs::ProcReader proc(proc_root != nullptr && *proc_root != '\0' ? proc_root
-                                                                                : "/proc");
+  const bool real_proc = proc_root == nullptr || *proc_root == '\0';
+  const svl::procfs::ProcReader proc(real_proc ? "/proc" : proc_root);
+  // pss and uss come from smaps_rollup (Linux 4.14): without it every
+  // reading would look like a process that is gone.
+  if (real_proc && options->memory != svl::procfs::MemoryMeasure::kRss &&
+      access("/proc/self/smaps_rollup", R_OK) != 0) {
+    return Fail(absl::StrCat("--memory ", svl::procfs::MemoryMeasureName(options->memory),
+                             " needs /proc/PID/smaps_rollup (Linux 4.14 or later): use --memory rss"),
+                false, 1);
+  }
 
   memmon::MemmonDeps deps;
   deps.client = supervisor->client.get();

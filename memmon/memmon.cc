@@ -25,9 +25,28 @@ std::string JoinLimits(const std::map<std::string, std::int64_t>& limits) {
   return absl::StrJoin(limits, ", ", absl::PairFormatter("="));
 }
 
+// The key of a set element or a map entry.
+const std::string& KeyOf(const std::string& key) { return key; }
+template <typename Value>
+const std::string& KeyOf(const std::pair<const std::string, Value>& entry) {
+  return entry.first;
+}
+
 // FullNamespec() is `group:name`, always (upstream's `foo:foo`).
 std::string FullNamespec(const ProcessInfo& process) {
   return absl::StrCat(process.group, ":", process.name);
+}
+
+// ForgetAllBut() erases from `kept` every key that is not in `keep`.
+template <typename Container>
+void ForgetAllBut(const absl::flat_hash_set<std::string>& keep, Container* kept) {
+  for (auto it = kept->begin(); it != kept->end();) {
+    if (keep.contains(KeyOf(*it))) {
+      ++it;
+    } else {
+      kept->erase(it++);
+    }
+  }
 }
 
 }  // namespace
@@ -74,7 +93,6 @@ void Memmon::Drain() {
 }
 
 void Memmon::Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries) {
-  ticks_.Close();  // the round in flight ends; a deferred TICK is not run
   ticks_.Drain();
   notifier_.Shutdown(mail_grace, stop_deliveries);
 }
@@ -112,7 +130,9 @@ bool Memmon::Round() {
   }
   tree_.reset();
   tree_scanned_ = false;
+  absl::flat_hash_set<std::string> listed;
   for (const ProcessInfo& process : *all) {
+    listed.insert(FullNamespec(process));
     if (process.pid == 0) {
       over_limit_.erase(FullNamespec(process));
       continue;
@@ -121,6 +141,10 @@ bool Memmon::Round() {
     if (absl::optional<std::int64_t> limit = LimitOf(process)) Check(process, *limit);
   }
   tree_.reset();
+  // Forget what was kept about processes that are gone (supervisorctl update).
+  ForgetAllBut(listed, &over_limit_);
+  ForgetAllBut(listed, &unmeasurable_);
+  ForgetAllBut(listed, &mailed_);
   return restarter_.restarted();
 }
 
@@ -200,12 +224,34 @@ void Memmon::Check(const ProcessInfo& process, std::int64_t limit) {
   const int streak = ++over_limit_[namespec];
   if (streak < options_.policy.failures) {
     out_.Log(kMemoryReason,
-             absl::StrCat(namespec, " over its limit of ", limit, " bytes, not restarting before --failures ",
-                          options_.policy.failures),
+             absl::StrCat(namespec, " over its limit of ", limit,
+                          " bytes, not restarting before --failures ", options_.policy.failures),
              {{"process", namespec}, {"failures", absl::StrCat(streak, "/", options_.policy.failures)}});
     return;
   }
-  Restart(process, namespec, *memory);
+  if (!table_.live()) {
+    Restart(process, namespec, *memory);  // the list is this TICK's answer
+    return;
+  }
+  // The list was kept from events: never restart on its word alone (a
+  // subscription to only some PROCESS_STATE_* events leaves it behind).
+  absl::StatusOr<ProcessInfo> now = deps_.client->GetProcessInfo(namespec);
+  if (!now.ok()) {
+    out_.Line(absl::StrCat("Exception retrieving process info ", kit::RenderRpcError(now.status()),
+                           ", not restarting ", namespec));
+    table_.MarkStale();
+    return;
+  }
+  if (now->pid != process.pid || now->state != process.state) {
+    table_.MarkStale();
+    out_.Log(kMemoryReason,
+             absl::StrCat(namespec, " is not what the process list said (pid ", process.pid, " ",
+                          process.statename, ", now pid ", now->pid, " ", now->statename,
+                          "), not restarting"),
+             {{"process", namespec}});
+    return;
+  }
+  Restart(*now, namespec, *memory);
 }
 
 void Memmon::Restart(const ProcessInfo& process, const std::string& namespec,

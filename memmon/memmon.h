@@ -14,7 +14,8 @@
 //     a lone newline without rules);
 //   - the process list: one getAllProcessInfo, or none when memmon is also
 //     subscribed to PROCESS_STATE (kit/process_table.h:
-//     `events=TICK_60,PROCESS_STATE`). For each process with a pid, except memmon's
+//     `events=TICK_60,PROCESS_STATE`; before a restart, getProcessInfo then
+//     confirms the pid it measured). For each process with a pid, except memmon's
 //     own pool and --exclude: its limit is the first of -p group:name, -p
 //     name, -g group, -a that names it (none: not measured); its memory
 //     (--memory, with -c summed over the process and its descendants) is

@@ -407,8 +407,60 @@ TEST_F(MemmonTest, WithProcessStateEventsTheListIsFetchedOnce) {
                           "Restarting foo:foo", "Checking programs foo=1048576",
                           "RSS of foo:foo is 102400", "Checking programs foo=1048576",
                           "RSS of foo:foo is 102400", ""));
-  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "stopProcess('foo:foo')",
-                                        "startProcess('foo:foo')"));
+  // The list's one fetch; before the restart, supervisord is asked.
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "getProcessInfo('foo:foo')",
+                                        "stopProcess('foo:foo')", "startProcess('foo:foo')"));
+}
+
+// A subscription to only some PROCESS_STATE_* events leaves the table
+// behind (here foo was restarted by someone, unseen): memmon asks before it
+// restarts, does nothing on the table's word, and fetches the list again.
+TEST_F(MemmonTest, AStaleTableIsNeverActedOn) {
+  options_.programs = {{"foo", 1 << 20}};
+  sv_ = std::make_unique<FakeProcessControl>(std::vector<ProcessInfo>{UpstreamFixture()[0]});
+  SetRss(11, 100);
+  SetRss(77, 100);
+  protocol::Event running;
+  running.header.eventname = "PROCESS_STATE_RUNNING";
+  running.payload = "processname:foo groupname:foo from_state:STARTING pid:11";
+  const std::vector<std::string> lines = Run(
+      {running, Event("TICK_60"), Event("TICK_60"), Event("TICK_60")}, [this](size_t i) {
+        if (i == 2) {  // foo restarted by someone, unseen; pid 11 is now another process
+          ProcessInfo foo = *sv_->Process("foo:foo");
+          foo.pid = 77;
+          sv_->Put(foo);
+          SetRss(11, 2211);
+        }
+      });
+  ASSERT_EQ(lines.size(), 8u);
+  EXPECT_EQ(lines[3], "RSS of foo:foo is 2264064");  // pid 11, by the table's word
+  EXPECT_THAT(lines[4], ::testing::HasSubstr(
+                            "msg=\"foo:foo is not what the process list said (pid 11 RUNNING, now "
+                            "pid 77 RUNNING), not restarting\""));
+  EXPECT_EQ(lines[6], "RSS of foo:foo is 102400");  // pid 77, from a fresh list
+  EXPECT_THAT(sv_->calls(), ElementsAre("getAllProcessInfo()", "getProcessInfo('foo:foo')",
+                                        "getAllProcessInfo()"));
+}
+
+// supervisord answers NOT_RUNNING when the process stopped by itself between
+// the list and the stop: memmon waits for it to be stopped and starts it.
+TEST_F(MemmonTest, AProcessThatStoppedBeforeItsStopIsStartedAgain) {
+  options_.programs = {{"foo", 1}};
+  sv_->SetOnCall([this](const std::string& call) {
+    if (call == "stopProcess('foo:foo')") {
+      sv_->SetState("foo:foo", ProcessState::kExited);
+      sv_->SetFault("stopProcess", "foo:foo",
+                    {FaultCode::kNotRunning, "NOT_RUNNING: foo:foo"});
+    }
+  });
+  options_.restart_timeout = absl::Seconds(5);  // polled: the watch needs getProcessInfo
+  EXPECT_THAT(Tick(), ElementsAre("Checking programs foo=1", "RSS of foo:foo is 2264064",
+                                  "Restarting foo:foo",
+                                  "Failed to stop process foo:foo (RSS 2264064), exiting: "
+                                  "<Fault 70: 'NOT_RUNNING: foo:foo'>",
+                                  ""));
+  EXPECT_EQ(sv_->Process("foo:foo")->state, ProcessState::kRunning);
+  EXPECT_THAT(mailer_.subjects(), ElementsAre("memmon: process foo:foo restarted"));
 }
 
 TEST_F(MemmonTest, PssIsNamedInTheLines) {

@@ -108,7 +108,8 @@ absl::StatusOr<std::vector<ProcessInfo>> SupervisorClient::GetAllProcessInfo() {
   // The answer, its XML tree and its value are freed now (about 1 KB a
   // process): give the memory back, so that the listener's memory follows
   // the list it keeps, not the largest answer it ever read.
-  if (infos.ok() && infos->size() >= kReleaseHeapAfterProcesses) base::ReleaseFreedHeap();
+  // (An answer that did not decode may have been large too: rare, trimmed.)
+  if (!infos.ok() || infos->size() >= kReleaseHeapAfterProcesses) base::ReleaseFreedHeap();
   return infos;
 }
 
