@@ -217,6 +217,16 @@ std::vector<FinishedRestart> ProcessRestarter::FinishPending() {
                 {{"process", namespec}});
       continue;
     }
+    if (result.running_again && result.last_info.has_value() &&
+        result.last_info->state != ProcessState::kRunning) {
+      // STARTING or BACKOFF (e.g. a start slower than the call's deadline):
+      // not settled until it is RUNNING; looked at again next time.
+      out_->Log("restart",
+                absl::StrCat("restart of ", namespec, " not finished yet: it is ",
+                             result.last_info->statename),
+                {{"process", namespec}});
+      continue;
+    }
     JournalRemove(namespec);
     if (result.running_again || result.started_since) {
       out_->Log("restart",

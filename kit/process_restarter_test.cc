@@ -278,6 +278,27 @@ TEST_F(ProcessRestarterTest, FinishPendingStartsWhatWasLeftStoppedAndDropsWhatRu
   EXPECT_EQ(Web().state, ProcessState::kRunning);
 }
 
+// A start slower than the call's deadline leaves the process STARTING: the
+// restart is not settled until supervisord says RUNNING.
+TEST_F(ProcessRestarterTest, FinishPendingKeepsAStartingProcessUntilItRuns) {
+  ASSERT_TRUE(sv_.SetState("web:web_00", ProcessState::kStarting));
+  ASSERT_THAT(journal_.Add({"web:web_00", kStarted, 11}), IsOk());
+  EXPECT_THAT(Restarter().FinishPending(), IsEmpty());
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_EQ(WithoutTime(lines_[0]),
+            "httpok reason=restart msg=\"restart of web:web_00 not finished yet: it is "
+            "STARTING\" process=web:web_00\n");
+  EXPECT_FALSE(journal_.empty());
+  ASSERT_TRUE(sv_.SetState("web:web_00", ProcessState::kRunning));
+  lines_.clear();
+  EXPECT_THAT(restarter_->FinishPending(), IsEmpty());
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_EQ(WithoutTime(lines_[0]),
+            "httpok reason=restart msg=\"restart of web:web_00 needs nothing more: it runs "
+            "(RUNNING)\" process=web:web_00\n");
+  EXPECT_TRUE(journal_.empty());
+}
+
 TEST_F(ProcessRestarterTest, FinishPendingDoesNothingInDryRun) {
   options_.dry_run = true;
   ASSERT_THAT(sv_.StopProcess("web:web_00", true), IsOk());
