@@ -1,6 +1,5 @@
 #include "crashmail/crashmail.h"
 
-#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,11 +19,7 @@ constexpr char kExited[] = "PROCESS_STATE_EXITED";
 // The reason codes of crashmail's records.
 constexpr char kCrashReason[] = "crash";
 constexpr char kPayloadReason[] = "payload";
-
-// `N unit` or `N units`.
-std::string Count(double n, absl::string_view unit) {
-  return absl::StrCat(n, " ", unit, n == 1 ? "" : "s");
-}
+constexpr char kStoppingReason[] = "stopping";
 
 }  // namespace
 
@@ -37,13 +32,6 @@ kit::MailSettings MailSettingsFor(const CrashmailOptions& options) {
   mail.smtp_user = options.smtp_user;
   mail.smtp_password = options.smtp_password;
   return mail;
-}
-
-std::string IntervalText(absl::Duration interval) {
-  const double seconds = absl::ToDoubleSeconds(interval);
-  if (seconds >= 3600 && std::fmod(seconds, 3600) == 0) return Count(seconds / 3600, "hour");
-  if (seconds >= 60 && std::fmod(seconds, 60) == 0) return Count(seconds / 60, "minute");
-  return Count(seconds, "second");
 }
 
 Crashmail::Crashmail(CrashmailOptions options, CrashmailDeps deps)
@@ -64,18 +52,25 @@ void Crashmail::Shutdown(absl::Duration mail_grace,
                          const std::function<void()>& stop_deliveries) {
   {
     absl::MutexLock lock(&mu_);
+    stopping_ = true;
     SendBatch();
   }
   notifier_.Shutdown(mail_grace, stop_deliveries);
 }
 
-std::string Crashmail::HandleEvent(const protocol::Event& event) {
-  if (event.header.eventname == kExited) {
-    OnExited(event);
-  } else if (options_.batch > absl::ZeroDuration() &&
-             protocol::IsTickEvent(event.header.eventname)) {
-    OnTick();
+absl::optional<std::string> Crashmail::HandleEvent(const protocol::Event& event) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) {
+    // Acknowledged now, a crash would be in no mail: the mails are going
+    // out and the process is about to exit.
+    out_.Log(kStoppingReason, absl::StrCat(event.header.eventname,
+                                           " left unacknowledged: crashmail is stopping"));
+    return absl::nullopt;
   }
+  // Before this event's crash: a due batch is mailed as it stands and the
+  // crash opens the next one.
+  SendBatchIfDue();
+  if (event.header.eventname == kExited) OnExited(event);
   return std::string(protocol::kResultOk);
 }
 
@@ -121,7 +116,6 @@ void Crashmail::OnExited(const protocol::Event& event) {
     return;
   }
   out_.Line("unexpected exit, mailing with the next batch");
-  absl::MutexLock lock(&mu_);
   if (batch_crashes_ == 0) batch_opened_ = now;
   ++batch_crashes_;
   const std::string key = absl::StrCat(state->groupname, ":", state->processname);
@@ -139,12 +133,12 @@ void Crashmail::OnExited(const protocol::Event& event) {
   entry.first_line = absl::StrCat(Asctime(now), " -- ", message);
   entry.first_subject = subject;
   entry.count = 1;
+  entry.first = now;
   entry.last = now;
   batch_.push_back(std::move(entry));
 }
 
-void Crashmail::OnTick() {
-  absl::MutexLock lock(&mu_);
+void Crashmail::SendBatchIfDue() {
   if (batch_crashes_ == 0 || Now() < batch_opened_ + options_.batch) return;
   SendBatch();
 }
@@ -161,8 +155,8 @@ void Crashmail::SendBatch() {
       lines.push_back(entry.count == 1
                           ? entry.first_line
                           : absl::StrCat(Asctime(entry.last), " -- ", entry.shown,
-                                         " exited unexpectedly ", entry.count,
-                                         " times in the last ", IntervalText(options_.batch)));
+                                         " exited unexpectedly ", entry.count, " times since ",
+                                         Asctime(entry.first)));
     }
     Mail(Subject(absl::StrCat(" ", batch_crashes_, " unexpected exits since ",
                               Asctime(batch_opened_))),

@@ -4,7 +4,8 @@
 // Its command line and texts are superlance's crashmail's (options.h); the
 // mail transports, stderr and the notice queue come from kit/.
 //
-// Per event, every one acknowledged with OK at once:
+// Per event, every one acknowledged with OK at once (until Shutdown(), see
+// HandleEvent()):
 //   - PROCESS_STATE_EXITED with `expected:0` for a process -p/-a selects
 //     (`name`, `group:name`, `group:*`; neither: every process): stderr
 //     `unexpected exit, mailing`, then a mail to -m with the subject
@@ -19,14 +20,16 @@
 //   - anything else: nothing.
 // With --batch SECONDS the crashes are gathered instead (stderr `unexpected
 // exit, mailing with the next batch`): a batch opens at its first crash and
-// is mailed on the first TICK at or after SECONDS later, and at Shutdown().
-// Its body has one line per crash, `<time> -- Process X in group G exited
-// unexpectedly (pid N) from state S`; a process that crashed more than once
-// in the batch has one line instead, at its first crash's place, `<time of
-// the last> -- X exited unexpectedly 37 times in the last 5 minutes` (X as
-// `name`, or `group:name` when they differ). A batch of one crash is mailed
-// exactly as without --batch; else the subject is `<-o>: 38 unexpected
-// exits since <time of the first>`.
+// is mailed when the first event (of any kind) arrives at or after SECONDS
+// later, before that event is handled, and at Shutdown(). Only events carry
+// time forward: with no further crash, a TICK subscription is what sends the
+// batch. Its body has one line per crash, `<time> -- Process X in group G
+// exited unexpectedly (pid N) from state S`; a process that crashed more
+// than once in the batch has one line instead, at its first crash's place,
+// `<time of the last> -- X exited unexpectedly 37 times since <time of the
+// first>` (X as `name`, or `group:name` when they differ). A batch of one
+// crash is mailed exactly as without --batch; else the subject is `<-o>: 38
+// unexpected exits since <time of the first>`.
 //
 // Example:
 //
@@ -74,18 +77,24 @@ class Crashmail {
   // Drain()s.
   ~Crashmail();
 
-  // HandleEvent() handles one event and returns the result to send: always
-  // protocol::kResultOk, at once (mails are sent off the event loop).
-  std::string HandleEvent(const protocol::Event& event);
+  // HandleEvent() handles one event and returns the result to send:
+  // protocol::kResultOk, at once (mails are sent off the event loop). Once
+  // Shutdown() began it handles nothing and returns nullopt (one
+  // `reason=stopping` line): the event must stay unacknowledged, so that
+  // supervisord gives it to the next crashmail instead of it being lost;
+  // the caller waits for the exit instead of answering.
+  absl::optional<std::string> HandleEvent(const protocol::Event& event) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Drain() waits until every queued mail was delivered or failed.
   void Drain();
 
-  // Shutdown() is for a listener that stops (EOF, SIGTERM): the batch
-  // gathered so far is mailed, the mails get `mail_grace` at most, then
-  // those still waiting are dropped and `stop_deliveries` ends the one in
-  // flight.
-  void Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries);
+  // Shutdown() is for a listener that stops (EOF, SIGTERM): events are no
+  // longer handled (see HandleEvent()), the batch gathered so far is
+  // mailed, the mails get `mail_grace` at most, then those still waiting
+  // are dropped and `stop_deliveries` ends the one in flight. An event is
+  // handled wholly before Shutdown() begins or not at all.
+  void Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // One process's crashes in the batch.
@@ -96,11 +105,12 @@ class Crashmail {
     std::string first_line;     // `<time> -- ` + first_message
     std::string first_subject;  // the mail of this crash alone
     int count = 0;
+    absl::Time first;
     absl::Time last;
   };
 
-  void OnExited(const protocol::Event& event);
-  void OnTick() ABSL_LOCKS_EXCLUDED(mu_);
+  void OnExited(const protocol::Event& event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SendBatchIfDue() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SendBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Mail(std::string subject, std::string body);
   absl::Time Now() const;
@@ -114,7 +124,9 @@ class Crashmail {
   const kit::ProcessSelection selection_;
   kit::Notifier notifier_;
 
+  // Held for the whole of each event, so that Shutdown() falls between two.
   absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<BatchEntry> batch_ ABSL_GUARDED_BY(mu_);
   int batch_crashes_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time batch_opened_ ABSL_GUARDED_BY(mu_);
@@ -122,10 +134,6 @@ class Crashmail {
 
 // MailSettingsFor() gives the mail settings the options ask for.
 kit::MailSettings MailSettingsFor(const CrashmailOptions& options);
-
-// IntervalText() says a --batch interval in words: `5 minutes`, `1 hour`,
-// `90 seconds`, `1.5 seconds`.
-std::string IntervalText(absl::Duration interval);
 
 }  // namespace crashmail
 }  // namespace svl

@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "mailer/message.h"
@@ -207,8 +208,8 @@ TEST_F(CrashmailTest, MailFailureIsReportedAndTheListenerGoesOn) {
   EXPECT_EQ(Err(), "unexpected exit, mailing\nFailed to send mail: sendmail exited 1\n");
 }
 
-// --batch: a batch opens at its first crash and is mailed on the first TICK
-// at or after its end.
+// --batch: a batch opens at its first crash and is mailed on the first
+// event at or after its end.
 class CrashmailBatchTest : public CrashmailTest {
  protected:
   void SetUp() override {
@@ -262,8 +263,8 @@ TEST_F(CrashmailBatchTest, AFlappingProgramIsOneLineWithACount) {
   EXPECT_EQ(mails[0].body,
             "2026-12-01 13:32:25,266 -- Process web in group web exited unexpectedly (pid 5) "
             "from state RUNNING\n"
-            "2026-12-01 13:33:39,266 -- crasher exited unexpectedly 37 times in the last 5 "
-            "minutes\n"
+            "2026-12-01 13:33:39,266 -- crasher exited unexpectedly 37 times since "
+            "2026-12-01 13:32:27,266\n"
             "2026-12-01 13:33:39,266 -- Process w_01 in group web exited unexpectedly (pid 7) "
             "from state RUNNING");
 }
@@ -276,8 +277,8 @@ TEST_F(CrashmailBatchTest, AProcessOfAnotherGroupIsNamedGroupColonName) {
   const std::vector<mailer::Message> mails = Mails();
   ASSERT_EQ(mails.size(), 1);
   EXPECT_EQ(mails[0].body,
-            "2026-12-01 13:32:25,266 -- web:w_01 exited unexpectedly 2 times in the last 5 "
-            "minutes");
+            "2026-12-01 13:32:25,266 -- web:w_01 exited unexpectedly 2 times since "
+            "2026-12-01 13:32:25,266");
 }
 
 TEST_F(CrashmailBatchTest, ABatchOfOneCrashIsUpstreamsMail) {
@@ -291,21 +292,85 @@ TEST_F(CrashmailBatchTest, ABatchOfOneCrashIsUpstreamsMail) {
             "Process cat in group cat exited unexpectedly (pid 10) from state RUNNING");
 }
 
+TEST_F(CrashmailBatchTest, TheCountLineSpansTheProcesssOwnCrashesNotTheInterval) {
+  // A batch can last longer than its interval (it waits for an event):
+  // the line says when the process's crashes began, not `in the last 5
+  // minutes`.
+  Handle(Exited("dog", "dog", 0, 4));
+  Advance(absl::Minutes(1));
+  Handle(Exited("cat", "cat", 0, 5));
+  Advance(absl::Minutes(3));
+  Handle(Exited("cat", "cat", 0, 6));
+  Advance(absl::Minutes(7));
+  Handle(Tick());
+  const std::vector<mailer::Message> mails = Mails();
+  ASSERT_EQ(mails.size(), 1);
+  EXPECT_EQ(mails[0].body,
+            "2026-12-01 13:32:25,266 -- Process dog in group dog exited unexpectedly (pid 4) "
+            "from state RUNNING\n"
+            "2026-12-01 13:36:25,266 -- cat exited unexpectedly 2 times since "
+            "2026-12-01 13:33:25,266");
+}
+
+TEST_F(CrashmailBatchTest, ADueBatchIsMailedOnAnyEventNotOnlyOnATick) {
+  Handle(Exited("cat", "cat", 0, 10));
+  Advance(absl::Seconds(299));
+  Handle(MakeEvent("PROCESS_STATE_RUNNING", "processname:dog groupname:dog from_state:STARTING"));
+  EXPECT_THAT(Mails(), IsEmpty());
+  Advance(absl::Seconds(1));
+  Handle(MakeEvent("PROCESS_STATE_RUNNING", "processname:dog groupname:dog from_state:STARTING"));
+  std::vector<mailer::Message> mails = Mails();
+  ASSERT_EQ(mails.size(), 1);
+  EXPECT_EQ(mails[0].subject, "host1: cat crashed at 2026-12-01 13:32:25,266");
+}
+
+TEST_F(CrashmailBatchTest, ACrashAfterTheIntervalMailsTheDueBatchAndOpensTheNext) {
+  Handle(Exited("cat", "cat", 0, 10));
+  Handle(Exited("cat", "cat", 0, 11));
+  Advance(absl::Minutes(5));
+  Handle(Exited("dog", "dog", 0, 12));
+  std::vector<mailer::Message> mails = Mails();
+  ASSERT_EQ(mails.size(), 1);
+  EXPECT_EQ(mails[0].subject, "host1: 2 unexpected exits since 2026-12-01 13:32:25,266");
+  EXPECT_EQ(mails[0].body,
+            "2026-12-01 13:32:25,266 -- cat exited unexpectedly 2 times since "
+            "2026-12-01 13:32:25,266");
+  crashmail_->Shutdown(absl::Seconds(10), nullptr);
+  mails = mailer_.messages();
+  ASSERT_EQ(mails.size(), 2);
+  EXPECT_EQ(mails[1].subject, "host1: dog crashed at 2026-12-01 13:37:25,266");
+}
+
+TEST_F(CrashmailBatchTest, AfterShutdownBeganNoEventIsAcknowledgedOrHandled) {
+  Handle(Exited("cat", "cat", 0, 10));
+  crashmail_->Shutdown(absl::Seconds(10), nullptr);
+  EXPECT_EQ(crashmail_->HandleEvent(Exited("dog", "dog", 0, 11)), absl::nullopt);
+  Advance(absl::Minutes(10));
+  EXPECT_EQ(crashmail_->HandleEvent(Tick()), absl::nullopt);
+  crashmail_->Shutdown(absl::Seconds(10), nullptr);
+  const std::vector<mailer::Message> mails = Mails();
+  ASSERT_EQ(mails.size(), 1);
+  EXPECT_EQ(mails[0].subject, "host1: cat crashed at 2026-12-01 13:32:25,266");
+  const std::vector<std::string> lines = absl::StrSplit(Err(), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 7) << Err();  // 1, the Mailed: dump's 4, then 2
+  EXPECT_THAT(lines[5], ::testing::HasSubstr("reason=stopping"));
+  EXPECT_THAT(lines[5], ::testing::HasSubstr(
+                            "PROCESS_STATE_EXITED left unacknowledged: crashmail is stopping"));
+  EXPECT_THAT(lines[6], ::testing::HasSubstr("TICK_5 left unacknowledged"));
+}
+
+TEST_F(CrashmailTest, AfterShutdownBeganNoCrashIsAcknowledgedOrMailed) {
+  Start(WithMail());
+  crashmail_->Shutdown(absl::Seconds(10), nullptr);
+  EXPECT_EQ(crashmail_->HandleEvent(Exited("dog", "dog", 0, 11)), absl::nullopt);
+  EXPECT_THAT(Mails(), IsEmpty());
+}
+
 TEST_F(CrashmailBatchTest, ShutdownMailsTheBatch) {
   Handle(Exited("cat", "cat", 0, 10));
   Handle(Exited("dog", "dog", 0, 11));
   crashmail_->Shutdown(absl::Seconds(10), nullptr);
   EXPECT_EQ(mailer_.messages().size(), 1);
-}
-
-TEST(IntervalTextTest, SaysTheIntervalInWords) {
-  EXPECT_EQ(IntervalText(absl::Minutes(5)), "5 minutes");
-  EXPECT_EQ(IntervalText(absl::Minutes(1)), "1 minute");
-  EXPECT_EQ(IntervalText(absl::Hours(2)), "2 hours");
-  EXPECT_EQ(IntervalText(absl::Hours(1)), "1 hour");
-  EXPECT_EQ(IntervalText(absl::Seconds(90)), "90 seconds");
-  EXPECT_EQ(IntervalText(absl::Seconds(1)), "1 second");
-  EXPECT_EQ(IntervalText(absl::Milliseconds(1500)), "1.5 seconds");
 }
 
 }  // namespace

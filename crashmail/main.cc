@@ -6,16 +6,20 @@
 // run by supervisord (no SUPERVISOR_SERVER_URL; its value is not used); 0
 // at EOF, after the batch is mailed; SIGTERM, SIGINT or SIGHUP mail the
 // batch, give the mails kit::kMailGraceAtExit, kill the running sendmail
-// children and exit 128 + the signal (kit/stop_signals.h); a closed stdout
-// (supervisord gone) gives one stderr line and exit status 1.
+// children and exit 128 + the signal (kit/stop_signals.h), and an event
+// read meanwhile is left unacknowledged (supervisord gives it to the next
+// crashmail); a closed stdout (supervisord gone) gives one stderr line and
+// exit status 1.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/optional.h"
 #include "crashmail/crashmail.h"
 #include "crashmail/options.h"
 #include "kit/listener_output.h"
@@ -85,7 +89,13 @@ int main(int argc, char* argv[]) {
   }
   const int status = kit::RunEventLoop(
       "crashmail",
-      [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); },
+      [&handler](const svl::protocol::Event& event) {
+        absl::optional<std::string> result = handler.HandleEvent(event);
+        // Stopping: the stop-signal thread mails the batch and exits the
+        // process; this event must get no answer.
+        while (!result.has_value()) pause();
+        return *std::move(result);
+      },
       shutdown);
   absl::MutexLock lock(handler_mu);
   live_handler = nullptr;

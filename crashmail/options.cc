@@ -161,10 +161,10 @@ Additions (long options only):
   --mail-from ADDRESS    sender address (required with --smtp)
   --smtp-user USER, --smtp-password PASSWORD
                          SMTP authentication
-  --batch SECONDS        one mail per SECONDS holding every crash, sent on the
-                         first TICK after them (subscribe to TICK_5 or TICK_60
-                         too); a process crashing again and again is one line
-                         with a count
+  --batch SECONDS        one mail per SECONDS holding every crash, sent with the
+                         first event after them (subscribe to TICK_5 or TICK_60
+                         too, so that one comes); a process crashing again and
+                         again is one line with a count
   --log-format text|json timestamped, reason-coded stderr lines; json: every
                          stderr line is a JSON object
   --version              print the version and exit

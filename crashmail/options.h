@@ -62,8 +62,9 @@ struct CrashmailOptions {
   std::string mail_from;      // --mail-from (required with --smtp)
   std::string smtp_user;      // --smtp-user
   std::string smtp_password;  // --smtp-password (needs --smtp-user)
-  // --batch: > 0 gathers the crashes of this long into one mail, sent on
-  // the first TICK after it; 0 (default): one mail per crash, as upstream.
+  // --batch: > 0 gathers the crashes of this long into one mail, sent with
+  // the first event (e.g. a TICK) after it; 0 (default): one mail per
+  // crash, as upstream.
   absl::Duration batch = absl::ZeroDuration();
   kit::LogFormat log_format = kit::LogFormat::kText;  // --log-format
 };

@@ -11,9 +11,12 @@
 //   - the `Mailed:` dump ends with a newline;
 //   - after the event and EOF stdout is READY\nRESULT 2\nOKREADY\n, exit 0.
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +27,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/listener_runner.h"
 #include "tests/testing/supervisord.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace testing {
@@ -245,20 +249,21 @@ TEST_F(CrashmailUpstreamTest, HelpAndVersionOnStdout) {
   EXPECT_EQ(version.out, "crashmail (svlisten) 0.1.0\n");
 }
 
-// --batch: the batch is mailed on the first TICK after its interval, and
-// when crashmail stops.
-TEST_F(CrashmailUpstreamTest, BatchIsMailedOnTheTickAfterItsInterval) {
+// --batch: the batch is one mail, sent when its interval is over (which
+// event sends it, on which clock, is crashmail_test's: it sets the time) and
+// when crashmail stops. Here the TICK comes long before the hour is over.
+TEST_F(CrashmailUpstreamTest, BatchIsOneMailWithACountLineForARepeatedCrash) {
   RunResult r = RunUpstream(absl::StrCat(Exited(0, "cat", "cat"), Exited(0, "cat", "cat"),
                                          Exited(0, "foo", "bar"), Event("TICK_5", "when:1")),
-                            {"--batch", "0.001"});
+                            {"--batch", "3600"});
   EXPECT_EQ(r.exit_code, 0);
   const std::vector<std::string> mails = Mails();
   ASSERT_EQ(mails.size(), 1);
   EXPECT_THAT(mails[0],
               MatchesRegex(absl::StrCat(
                   "To: chrism@plope\\.com\nSubject: \\[foo\\]: 3 unexpected exits since ",
-                  kAsctime, "\n\n", kAsctime,
-                  " -- cat exited unexpectedly 2 times in the last 0\\.001 seconds\n", kAsctime,
+                  kAsctime, "\n\n", kAsctime, " -- cat exited unexpectedly 2 times since ",
+                  kAsctime, "\n", kAsctime,
                   " -- Process foo in group bar exited unexpectedly \\(pid 1\\) from state "
                   "RUNNING")));
 }
@@ -286,6 +291,41 @@ TEST_F(CrashmailUpstreamTest, BatchIsMailedOnSigterm) {
   ASSERT_EQ(mails.size(), 1);
   EXPECT_THAT(mails[0], HasSubstr("Subject: [foo]: 2 unexpected exits since "));
   EXPECT_THAT(r.err, HasSubstr("Mailed:\n"));
+}
+
+// While a stop signal's batch goes out, the event loop still reads: an event
+// read then gets no answer, so supervisord keeps it for the next crashmail
+// (acknowledged, its crash would be in no mail).
+TEST_F(CrashmailUpstreamTest, FixedAnEventReadWhileStoppingIsNotAcknowledged) {
+  // The mail command writes the mail, then holds the stop until released.
+  const std::string release = dir_ + "/release";
+  ASSERT_EQ(mkfifo(release.c_str(), 0600), 0);
+  absl::StatusOr<std::unique_ptr<ListenerSession>> session = ListenerSession::Start(
+      kCrashmail,
+      {"-m", kEmail, "-o", "[foo]", "-s", absl::StrCat(Sendmail(), "; read line < ", release),
+       "--batch", "3600"},
+      Env());
+  ASSERT_TRUE(session.ok()) << session.status();
+  ASSERT_TRUE((*session)->Send(Exited(0, "cat", "cat")));
+  ASSERT_EQ(kill((*session)->pid(), SIGTERM), 0);
+  ASSERT_TRUE(WaitForFile(mail_dir_ + "/mail.0", kWaitTimeout).ok());  // the stop began
+  // No answer is awaited: the stderr line says the event was read.
+  (*session)->Send(Exited(0, "dog", "dog"), absl::ZeroDuration());
+  ASSERT_TRUE((*session)->WaitForStderr("PROCESS_STATE_EXITED left unacknowledged"));
+  // Without a reader (the mail grace ran out), the mail command is gone.
+  const int fd = open(release.c_str(), O_WRONLY | O_NONBLOCK);
+  if (fd >= 0) {
+    EXPECT_EQ(write(fd, "\n", 1), 1);
+    close(fd);
+  }
+  RunResult r = (*session)->Finish();
+  EXPECT_EQ(r.exit_code, 143);
+  EXPECT_EQ(r.out, kStdout);  // cat's answer only
+  const std::vector<std::string> mails = Mails();
+  ASSERT_EQ(mails.size(), 1);
+  EXPECT_THAT(mails[0], HasSubstr("Process cat in group cat exited unexpectedly"));
+  EXPECT_THAT(r.err, HasSubstr("reason=stopping"));
+  EXPECT_THAT(r.err, HasSubstr("crashmail: stopping on SIGTERM"));
 }
 
 }  // namespace
