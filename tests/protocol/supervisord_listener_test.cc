@@ -24,6 +24,7 @@ namespace {
 
 using ::svl::testing::IsOk;
 using ::svl::testing::kWaitTimeout;
+using ::svl::testing::CountOccurrences;
 using ::svl::testing::ReadFile;
 using ::svl::testing::Supervisord;
 using ::svl::testing::WaitForFileContaining;
@@ -34,16 +35,6 @@ using ::testing::Not;
 std::string RecordListenerPath() {
   const char* srcdir = std::getenv("TEST_SRCDIR");
   return absl::StrCat(srcdir != nullptr ? srcdir : ".", "/svlisten/tests/protocol/record_listener");
-}
-
-// The number of times `needle` occurs in `text`.
-int Count(absl::string_view text, absl::string_view needle) {
-  int count = 0;
-  for (size_t at = text.find(needle); at != absl::string_view::npos;
-       at = text.find(needle, at + needle.size())) {
-    ++count;
-  }
-  return count;
 }
 
 // supervisord logs each reply it reads from rec as a group: the stdout
@@ -124,13 +115,15 @@ startsecs=1
   EXPECT_THAT(log, Not(HasSubstr("bad result line")));
   EXPECT_THAT(log, Not(HasSubstr("event was rejected")));
   // Every event sent to rec was processed.
-  EXPECT_EQ(Count(replies, "event was processed"), Count(replies, "rec: BUSY -> ACKNOWLEDGED"));
+  EXPECT_EQ(CountOccurrences(replies, "event was processed"),
+            CountOccurrences(replies, "rec: BUSY -> ACKNOWLEDGED"));
   // The listener wrote nothing to stdout but READY and RESULT (each reply is
   // one write, so supervisord logs it as one chunk).
-  const int outputs = Count(replies, "'rec' stdout output:\n");
+  const int outputs = CountOccurrences(replies, "'rec' stdout output:\n");
   EXPECT_GT(outputs, 5);
-  EXPECT_EQ(outputs, Count(replies, "'rec' stdout output:\nb'READY\\n'\n") +
-                         Count(replies, "'rec' stdout output:\nb'RESULT 2\\nOKREADY\\n'\n"));
+  EXPECT_EQ(outputs,
+            CountOccurrences(replies, "'rec' stdout output:\nb'READY\\n'\n") +
+                CountOccurrences(replies, "'rec' stdout output:\nb'RESULT 2\\nOKREADY\\n'\n"));
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 // RPCs that do not grow with the number of programs, end to end: a real
 // supervisord at loglevel=trace (which logs `XML-RPC method called:
-// supervisor.<method>()` for every call it serves) runs `web` (a tiny HTTP
-// server), a few sleepers and one listener under test, httpok or memmon,
-// subscribed to `events=TICK_5,PROCESS_STATE` (kit/process_table.h). Each
+// supervisor.<method>()` for every call it serves) runs `web`, a few sleepers
+// and one listener under test, httpok or memmon, subscribed to
+// `events=TICK_5,PROCESS_STATE` (kit/process_table.h). `web` is a sleeper
+// whose start makes a flag file; httpok's URL is served by the test itself
+// (tests/testing/http_server.h, on a port it bound to 0 and keeps), which
+// answers 200 while the flag exists and 500 once the test removed it, so
+// that restarting `web` heals the URL. Each
 // test has its own supervisord, so every call in its log is either the
 // listener's or the test's own supervisorctl's (getVersion, stopProcess,
 // startProcess, reloadConfig, ... — never a process list).
@@ -14,18 +18,20 @@
 // right (it restarts the new group's process, and never names the removed
 // one); and without PROCESS_STATE memmon asks once per TICK, as before.
 //
-// The test waits for effects only: a request `web` logged (httpok checks once
-// per TICK), memmon's `RSS of web:web is` line (the last line of its round),
-// a line in supervisord's log; pids come from supervisord's `spawned:` lines,
-// so that reading them makes no call.
+// The test waits for effects only: a request the test's server answered
+// (httpok checks once per TICK), memmon's `RSS of web:web is` line (the last
+// line of its round), a line in supervisord's log; pids come from
+// supervisord's `spawned:` lines, so that reading them makes no call.
+//
+// A listener's stderr goes straight to its file (`2>>`), not through
+// supervisord, which copies a child's pipe to its log when its loop gets to
+// it, possibly after serving the calls the child made since: so a line is in
+// the file before the listener makes any call that follows it, and memmon's
+// rounds in its file bound the calls in supervisord's log (AfterMemmonRounds).
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,9 +42,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/http_server.h"
+#include "tests/testing/listener_runner.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/supervisord.h"
 #include "tests/testing/wait_for.h"
@@ -59,65 +68,6 @@ using Calls = std::map<std::string, int>;
 
 // Healthy TICKs watched after the start-up (or restart) fetch.
 constexpr int kHealthyTicks = 3;
-
-// `web`: answers GET with 200 while its flag file exists, else 500, and
-// appends each status it answers to a file. It makes the flag at each start,
-// so a restart heals it.
-constexpr char kWebScript[] = R"(import http.server, os, sys
-port, flag, served = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-open(flag, "w").close()
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        status = 200 if os.path.exists(flag) else 500
-        with open(served, "a") as f:
-            f.write("%d\n" % status)
-        self.send_response(status)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"OK")
-
-    def log_message(self, *args):
-        pass
-
-
-http.server.HTTPServer(("127.0.0.1", port), Handler).serve_forever()
-)";
-
-std::string Binary(absl::string_view package_and_name) {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  return absl::StrCat(srcdir != nullptr ? srcdir : ".", "/",
-                      workspace != nullptr ? workspace : "svlisten", "/", package_and_name);
-}
-
-// A loopback port that was free a moment ago (bound to port 0, then closed),
-// for `web`, which must be told its port before it starts.
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-int Count(absl::string_view text, absl::string_view needle) {
-  int count = 0;
-  for (size_t pos = text.find(needle); pos != absl::string_view::npos;
-       pos = text.find(needle, pos + needle.size())) {
-    ++count;
-  }
-  return count;
-}
 
 // The XML-RPC calls supervisord logged in `log`.
 Calls CallsIn(absl::string_view log) {
@@ -153,33 +103,42 @@ class ScaleTest : public ::testing::Test {
     absl::StatusOr<std::string> dir = MakeTestDir("scale");
     ASSERT_TRUE(dir.ok()) << dir.status();
     dir_ = *dir;
-    ASSERT_THAT(WriteFile(dir_ + "/web.py", kWebScript), IsOk());
-    port_ = FreePort();
-    ASSERT_GT(port_, 0);
+    absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    server_->SetHandler([this](const HttpRequest&) {
+      const bool healthy = access((dir_ + "/healthy").c_str(), F_OK) == 0;
+      {
+        absl::MutexLock lock(&served_mu_);
+        absl::StrAppend(&served_, healthy ? 200 : 500, "\n");
+      }
+      return healthy ? MakeResponse(200, "OK") : MakeResponse(500, "Internal Server Error");
+    });
   }
 
-  // web, sleepers:sleepers_0..2 and `extra` (programs, the listener).
+  // web (it makes <dir>/healthy as it starts), sleepers:sleepers_0..2 and
+  // `extra` (programs, the listener).
   std::string Programs(absl::string_view extra) const {
-    return absl::StrCat("[program:web]\ncommand=/usr/bin/python3 ", dir_, "/web.py ", port_, " ",
-                        dir_, "/healthy ", dir_, "/served\nstartsecs=1\n",
+    return absl::StrCat("[program:web]\ncommand=/bin/sh -c \": > ", dir_,
+                        "/healthy && exec /bin/sleep 3600\"\nstartsecs=1\n",
                         "\n[program:sleepers]\ncommand=/bin/sleep 3600\nnumprocs=3\n",
                         "process_name=%(program_name)s_%(process_num)d\nstartsecs=1\n\n", extra);
   }
 
   // An [eventlistener:<name>] running bazel-bin/<name>/<name> with
-  // `arguments` (its restart journal in <dir>/state); its stderr goes to
-  // <dir>/<name>.err. A large buffer: the start-up's events never overflow it.
+  // `arguments` (its restart journal in <dir>/state); its stderr is appended
+  // to <dir>/<name>.err directly (see the top). A large buffer: the
+  // start-up's events never overflow it.
   std::string Listener(absl::string_view name, absl::string_view arguments,
                        absl::string_view events) const {
-    return absl::StrCat("\n[eventlistener:", name, "]\ncommand=",
-                        Binary(absl::StrCat(name, "/", name)), " --state-dir ", dir_, "/state ",
-                        arguments, "\nevents=", events, "\nbuffer_size=100\nstderr_logfile=", dir_,
-                        "/", name, ".err\n");
+    return absl::StrCat("\n[eventlistener:", name, "]\ncommand=/bin/sh -c \"exec ",
+                        ListenerBinary(absl::StrCat(name, "/", name)), " --state-dir ", dir_,
+                        "/state ", arguments, " 2>>", dir_, "/", name, ".err\"\nevents=", events,
+                        "\nbuffer_size=100\nstderr_logfile=NONE\n");
   }
 
   std::string HttpOk(absl::string_view events) const {
-    return Listener("httpok", absl::StrCat("-E -p web http://127.0.0.1:", port_, "/health"),
-                    events);
+    return Listener("httpok", absl::StrCat("-E -p web ", server_->Url("/health")), events);
   }
 
   // memmon: every process under 1 GiB, and the group `newgroup` (once there)
@@ -230,8 +189,14 @@ class ScaleTest : public ::testing::Test {
     return text.ok() ? *text : "";
   }
 
-  // The number of checks `web` answered (one per httpok round).
-  int Served() const { return Count(Read("served"), "\n"); }
+  // The statuses the test's server answered, one line each ("200\n500\n").
+  std::string ServedStatuses() const {
+    absl::MutexLock lock(&served_mu_);
+    return served_;
+  }
+
+  // The number of checks answered (one per httpok round).
+  int Served() const { return CountOccurrences(ServedStatuses(), "\n"); }
 
   absl::Status WaitForServed(int count) const {
     absl::Status served = WaitFor([&] { return Served() >= count; }, kWaitTimeout,
@@ -249,7 +214,10 @@ class ScaleTest : public ::testing::Test {
   };
   Rounds MemmonRounds() const {
     const std::string err = Read("memmon.err");
-    return {Count(err, "Checking any="), Count(err, "RSS of web:web is ")};
+    return RoundsIn(err);
+  }
+  static Rounds RoundsIn(absl::string_view err) {
+    return {CountOccurrences(err, "Checking any="), CountOccurrences(err, "RSS of web:web is ")};
   }
 
   // A moment between memmon's rounds.
@@ -257,10 +225,17 @@ class ScaleTest : public ::testing::Test {
     int rounds = 0;       // memmon's rounds done (by every memmon so far)
     Calls calls;          // since the log offset asked for
     size_t log_size = 0;  // the log's size then
+    std::string err;      // memmon.err then: those rounds' lines, no later ones
   };
   // Waits until `rounds` memmon rounds are done and none is under way, and
   // returns the calls since `log_offset` then: all of those rounds' calls,
-  // none of the next one's.
+  // none of the next one's. It reads memmon.err, then the log, then
+  // memmon.err again, and keeps the reading when both show the same rounds,
+  // all done. Every interleaving: a round's calls are logged before they are
+  // answered, so before the round's last line; a round's first line is
+  // written before its first call. So the first reading's rounds have all
+  // their calls in the log, and a next round with a call in the log would
+  // have its first line in the second reading.
   absl::StatusOr<Quiet> AfterMemmonRounds(int rounds, size_t log_offset) const {
     Quiet quiet;
     absl::Status done = WaitFor(
@@ -268,10 +243,12 @@ class ScaleTest : public ::testing::Test {
           const Rounds before = MemmonRounds();
           if (before.done < rounds || before.started != before.done) return false;
           const std::string log = sv_->ReadLog();
+          quiet.err = Read("memmon.err");
+          const Rounds after = RoundsIn(quiet.err);
           quiet.rounds = before.done;
           quiet.calls = CallsIn(absl::string_view(log).substr(std::min(log_offset, log.size())));
           quiet.log_size = log.size();
-          return MemmonRounds().started == before.started;
+          return after.started == before.started && after.done == before.done;
         },
         kWaitTimeout, absl::StrCat(rounds, " memmon rounds done, the next not begun"));
     if (!done.ok()) return done;
@@ -279,7 +256,11 @@ class ScaleTest : public ::testing::Test {
   }
 
   std::string dir_;
-  int port_ = -1;
+  mutable absl::Mutex served_mu_;
+  std::string served_ ABSL_GUARDED_BY(served_mu_);
+  // Declared after what its handler uses and before sv_: supervisord (and
+  // the listener checking the URL) stops first.
+  std::unique_ptr<HttpServer> server_;
   std::unique_ptr<Supervisord> sv_;
 };
 
@@ -295,7 +276,7 @@ TEST_F(ScaleTest, HttpOkHealthyTicksMakeNoCallAndAFailureRestartsOnlyWeb) {
   const int served = Served();
   ASSERT_THAT(WaitForServed(served + kHealthyTicks), IsOk());
   EXPECT_THAT(CallsSince(mark), IsEmpty());
-  EXPECT_THAT(Read("served"), Not(HasSubstr("500")));
+  EXPECT_THAT(ServedStatuses(), Not(HasSubstr("500")));
 
   // web fails: httpok restarts web, and web alone.
   const std::vector<int> web = PidsOf("web");
@@ -329,7 +310,7 @@ TEST_F(ScaleTest, HttpOkHealthyTicksMakeNoCallAndAFailureRestartsOnlyWeb) {
   const int served_after = Served();
   ASSERT_THAT(WaitForServed(served_after + kHealthyTicks), IsOk());
   EXPECT_THAT(CallsSince(mark), IsEmpty());
-  EXPECT_EQ(Count(Read("served"), "500\n"), 1);
+  EXPECT_EQ(CountOccurrences(ServedStatuses(), "500\n"), 1);
 }
 
 TEST_F(ScaleTest, RestartedHttpOkFetchesOnceThenAsksNothing) {
@@ -358,9 +339,8 @@ TEST_F(ScaleTest, MemmonHealthyTicksMakeNoCallAndARestartedMemmonFetchesOnce) {
   quiet = AfterMemmonRounds(quiet->rounds + kHealthyTicks, quiet->log_size);
   ASSERT_THAT(quiet, IsOk());
   EXPECT_THAT(quiet->calls, IsEmpty());
-  const std::string err = Read("memmon.err");
-  EXPECT_EQ(Count(err, "RSS of sleepers:sleepers_1 is "), quiet->rounds);
-  EXPECT_THAT(err, Not(HasSubstr("Restarting")));
+  EXPECT_EQ(CountOccurrences(quiet->err, "RSS of sleepers:sleepers_1 is "), quiet->rounds);
+  EXPECT_THAT(quiet->err, Not(HasSubstr("Restarting")));
 
   // A new memmon (right after a round: the next TICK is seconds away): one
   // fetch, then nothing.
@@ -414,8 +394,8 @@ TEST_F(ScaleTest, MemmonFollowsUpdateThatAddsAndRemovesGroups) {
   // event about newgroup, a process the table did not know.
   quiet = AfterMemmonRounds(restarting_round + 1, mark);
   ASSERT_THAT(quiet, IsOk());
-  const std::string since_update = Read("memmon.err").substr(err_mark);
-  const int restarts = Count(since_update, "Restarting newgroup:newgroup");
+  const std::string since_update = quiet->err.substr(err_mark);
+  const int restarts = CountOccurrences(since_update, "Restarting newgroup:newgroup");
   EXPECT_GE(restarts, 2);
   EXPECT_EQ(Without(quiet->calls, kCtlUpdate),
             (Calls{{"supervisor.getAllProcessInfo", 1},

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "tests/testing/wait_for.h"
 
 namespace svl {
 namespace testing {
@@ -227,17 +228,6 @@ bool ListenerSession::Pump(absl::Duration wait) {
   return true;
 }
 
-namespace {
-int Count(const std::string& text, absl::string_view needle) {
-  int count = 0;
-  for (size_t at = text.find(needle.data(), 0, needle.size()); at != std::string::npos;
-       at = text.find(needle.data(), at + needle.size(), needle.size())) {
-    ++count;
-  }
-  return count;
-}
-}  // namespace
-
 bool ListenerSession::Send(absl::string_view event, absl::Duration timeout) {
   for (absl::string_view rest = event; !rest.empty();) {
     const ssize_t n = write(in_, rest.data(), rest.size());
@@ -249,7 +239,7 @@ bool ListenerSession::Send(absl::string_view event, absl::Duration timeout) {
   }
   ++acks_;
   const absl::Time deadline = absl::Now() + timeout;
-  while (Count(out_, "RESULT 2\nOKREADY\n") < acks_) {
+  while (CountOccurrences(out_, "RESULT 2\nOKREADY\n") < acks_) {
     if (absl::Now() > deadline || !Pump(absl::Milliseconds(100))) return false;
   }
   return true;
@@ -257,7 +247,7 @@ bool ListenerSession::Send(absl::string_view event, absl::Duration timeout) {
 
 bool ListenerSession::WaitForStderr(absl::string_view needle, int count, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
-  while (Count(err_, needle) < count) {
+  while (CountOccurrences(err_, needle) < count) {
     if (absl::Now() > deadline || !Pump(absl::Milliseconds(100))) return false;
   }
   return true;

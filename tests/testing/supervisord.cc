@@ -269,14 +269,7 @@ absl::Status Supervisord::WaitForLog(absl::string_view needle,
 }
 
 int Supervisord::CountInLog(absl::string_view needle) const {
-  std::string log = ReadLog();
-  int count = 0;
-  if (needle.empty()) return 0;
-  for (size_t pos = log.find(needle.data(), 0, needle.size()); pos != std::string::npos;
-       pos = log.find(needle.data(), pos + needle.size(), needle.size())) {
-    ++count;
-  }
-  return count;
+  return CountOccurrences(ReadLog(), needle);
 }
 
 absl::StatusOr<std::string> Supervisord::Ctl(const std::vector<std::string>& args) const {

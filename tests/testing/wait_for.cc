@@ -28,6 +28,16 @@ bool ReadWholeFile(const std::string& path, std::string* contents) {
 
 }  // namespace
 
+int CountOccurrences(absl::string_view text, absl::string_view needle) {
+  if (needle.empty()) return 0;
+  int count = 0;
+  for (size_t at = text.find(needle); at != absl::string_view::npos;
+       at = text.find(needle, at + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
 absl::Status WaitFor(const std::function<bool()>& done, absl::Duration timeout,
                      absl::string_view what) {
   const absl::Time deadline = absl::Now() + timeout;

@@ -39,6 +39,11 @@ constexpr absl::Duration kWaitTimeout = absl::Seconds(60);
 absl::Status WaitFor(const std::function<bool()>& done, absl::Duration timeout,
                      absl::string_view what);
 
+// CountOccurrences() is how many times `needle` occurs in `text`, counted
+// without overlap from the left (0 for an empty needle): the count of lines
+// or replies a test waits for.
+int CountOccurrences(absl::string_view text, absl::string_view needle);
+
 // WaitForFileContaining() waits until the file at `path` contains `needle`
 // and returns its contents then; kDeadlineExceeded names the file and shows
 // its tail otherwise.

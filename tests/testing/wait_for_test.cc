@@ -38,6 +38,15 @@ TEST(WaitForTest, DeadlineNamesWhatWasAwaited) {
                        "timed out after 50ms waiting for a miracle"));
 }
 
+TEST(CountOccurrencesTest, CountsWithoutOverlap) {
+  EXPECT_EQ(CountOccurrences("a\nb\nc\n", "\n"), 3);
+  EXPECT_EQ(CountOccurrences("aaaa", "aa"), 2);
+  EXPECT_EQ(CountOccurrences("aaa", "aa"), 1);
+  EXPECT_EQ(CountOccurrences("RESULT 2\nOKREADY\nRESULT 2\nOK", "RESULT 2\nOKREADY\n"), 1);
+  EXPECT_EQ(CountOccurrences("", "x"), 0);
+  EXPECT_EQ(CountOccurrences("abc", ""), 0);
+}
+
 TEST(WaitForFileTest, ReturnsTheContentsOnceTheNeedleIsThere) {
   absl::StatusOr<std::string> dir = MakeTestDir("wait_for");
   ASSERT_THAT(dir, IsOk());
