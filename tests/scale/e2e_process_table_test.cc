@@ -300,9 +300,10 @@ TEST_F(ScaleTest, HttpOkHealthyTicksMakeNoCallAndAFailureRestartsOnlyWeb) {
   EXPECT_THAT(PidsOf("sleepers_0"), ElementsAre(sleepers[0]));
   EXPECT_THAT(PidsOf("sleepers_1"), ElementsAre(sleepers[1]));
   EXPECT_THAT(PidsOf("sleepers_2"), ElementsAre(sleepers[2]));
-  // The restart is the only thing asked: the table knew web, and follows
-  // its new pid from the events.
-  EXPECT_THAT(CallsSince(mark), UnorderedElementsAre(Pair("supervisor.stopProcess", 1),
+  // The restart and the one question before it (never on the table's word
+  // alone): no process list; the table follows web's new pid from the events.
+  EXPECT_THAT(CallsSince(mark), UnorderedElementsAre(Pair("supervisor.getProcessInfo", 1),
+                                                     Pair("supervisor.stopProcess", 1),
                                                      Pair("supervisor.startProcess", 1)));
 
   // Healthy again (web made its flag at start): nothing asked.
@@ -399,6 +400,7 @@ TEST_F(ScaleTest, MemmonFollowsUpdateThatAddsAndRemovesGroups) {
   EXPECT_GE(restarts, 2);
   EXPECT_EQ(Without(quiet->calls, kCtlUpdate),
             (Calls{{"supervisor.getAllProcessInfo", 1},
+                   {"supervisor.getProcessInfo", restarts},  // the pid check before each
                    {"supervisor.startProcess", restarts},
                    {"supervisor.stopProcess", restarts}}));
   const std::string round = since_update.substr(since_update.rfind("Checking any="));
