@@ -36,6 +36,21 @@ absl::Status CheckSmtpPassword(absl::string_view value) {
   return absl::OkStatus();
 }
 
+absl::Status SetSmtpUrlOption(absl::string_view name, absl::string_view value, std::string* out) {
+  if (absl::Status url = CheckSmtpUrl(value); !url.ok()) return OptionValueError(name, url);
+  *out = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::Status SetSmtpPasswordOption(absl::string_view name, absl::string_view value,
+                                   std::string* out) {
+  if (absl::Status password = CheckSmtpPassword(value); !password.ok()) {
+    return OptionValueError(name, password);
+  }
+  *out = std::string(value);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<LogFormat> ParseLogFormatOption(absl::string_view value) {
   absl::StatusOr<LogFormat> format = ParseLogFormat(value);
   if (!format.ok()) {

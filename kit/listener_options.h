@@ -21,6 +21,8 @@
 #ifndef SVL_KIT_LISTENER_OPTIONS_H_
 #define SVL_KIT_LISTENER_OPTIONS_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -44,6 +46,13 @@ absl::Status CheckSmtpUrl(absl::string_view value);
 // CheckSmtpPassword() accepts any --smtp-password without control
 // characters. Reason: "control character in value" (never the value).
 absl::Status CheckSmtpPassword(absl::string_view value);
+
+// SetSmtpUrlOption() and SetSmtpPasswordOption() store `value` in `*out`
+// when CheckSmtpUrl() / CheckSmtpPassword() accept it; else they return
+// OptionValueError(name, that reason) and leave `*out` as it was.
+absl::Status SetSmtpUrlOption(absl::string_view name, absl::string_view value, std::string* out);
+absl::Status SetSmtpPasswordOption(absl::string_view name, absl::string_view value,
+                                   std::string* out);
 
 // ParseLogFormatOption() is ParseLogFormat() with the reason "'X' is not
 // text or json".

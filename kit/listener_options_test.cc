@@ -43,6 +43,23 @@ TEST(CheckSmtpUrlTest, RejectsOtherSchemesWithThePasswordRedacted) {
                        "'smtp://m\n' is not an smtp:// or smtps:// URL"));
 }
 
+TEST(SetSmtpOptionTest, StoresAnAcceptedValueOrNamesTheOption) {
+  std::string url = "before";
+  EXPECT_THAT(SetSmtpUrlOption("--smtp", "smtp://mail:25", &url), IsOk());
+  EXPECT_EQ(url, "smtp://mail:25");
+  EXPECT_THAT(SetSmtpUrlOption("--sm", "ftp://m", &url),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "option --sm: 'ftp://m' is not an smtp:// or smtps:// URL"));
+  EXPECT_EQ(url, "smtp://mail:25");
+  std::string password = "before";
+  EXPECT_THAT(SetSmtpPasswordOption("--smtp-password", "s3cret", &password), IsOk());
+  EXPECT_EQ(password, "s3cret");
+  EXPECT_THAT(SetSmtpPasswordOption("--smtp-password", "a\nb", &password),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "option --smtp-password: control character in value"));
+  EXPECT_EQ(password, "s3cret");
+}
+
 TEST(CheckSmtpPasswordTest, RejectsControlCharactersWithoutQuotingTheValue) {
   EXPECT_THAT(CheckSmtpPassword(""), IsOk());
   EXPECT_THAT(CheckSmtpPassword("p w"), IsOk());

@@ -208,21 +208,13 @@ absl::Status Apply(const kit::OptionOccurrence& option, MemmonOptions& options) 
       options.dry_run = true;
       return absl::OkStatus();
     case kSmtp:
-      if (absl::Status url = kit::CheckSmtpUrl(value); !url.ok()) {
-        return OptionValueError(spelling, url);
-      }
-      options.smtp = value;
-      return absl::OkStatus();
+      return kit::SetSmtpUrlOption(spelling, value, &options.smtp);
     case kMailFrom:
       return kit::SetOneLineOption(spelling, value, "address", &options.mail_from);
     case kSmtpUser:
       return kit::SetOneLineOption(spelling, value, "user", &options.smtp_user);
     case kSmtpPassword:
-      if (absl::Status password = kit::CheckSmtpPassword(value); !password.ok()) {
-        return OptionValueError(spelling, password);
-      }
-      options.smtp_password = value;
-      return absl::OkStatus();
+      return kit::SetSmtpPasswordOption(spelling, value, &options.smtp_password);
     case kNotifyOnce:
       options.notify_once = true;
       return absl::OkStatus();
