@@ -11,6 +11,11 @@
 // headers: every CR or LF in a header value is replaced by a space. A subject
 // with non-ASCII bytes is RFC 2047-encoded (=?UTF-8?B?...?=).
 //
+// With mime_text_plain set, the rendering is instead the layout of Python's
+// email.mime.text.MIMEText(body), as superlance's batch notifiers
+// (crashmailbatch, fatalmailbatch, crashsms) mail it: MIME headers first, and a
+// non-ASCII body base64-encoded.
+//
 // Example:
 //
 //   Message m;
@@ -22,6 +27,7 @@
 #ifndef SVL_MAILER_MESSAGE_H_
 #define SVL_MAILER_MESSAGE_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -40,6 +46,11 @@ struct Message {
   std::string from;                  // empty: no From:
   absl::optional<absl::Time> date;   // set: a Date: header in RFC 5322 form
   std::string message_id;            // empty: no Message-ID: (e.g. "<x@host>")
+  // Set: Date: is rendered in this zone with its numeric offset
+  // ("+0100", "-0500"). Unset: in UTC, "+0000".
+  absl::optional<absl::TimeZone> date_zone;
+  // True: the MIMEText layout (see FormatMessage()); false: the httpok one.
+  bool mime_text_plain = false;
 };
 
 // SanitizeHeaderValue() replaces each CR and LF with a space.
@@ -55,14 +66,41 @@ std::string SanitizeHeaderValue(absl::string_view value);
 std::string EncodeHeaderWord(absl::string_view value);
 
 // FormatMessage() renders the message with LF line ends (sendmail -t
-// accepts LF; the SMTP transport converts to CRLF itself). Headers order:
-// From, To, Subject, Date, Message-ID, then a blank line and the body as is.
+// accepts LF; the SMTP transport converts to CRLF itself). By default the
+// headers are From, To, Subject, Date, Message-ID, in that order, then come a
+// blank line and the body as is.
 // Every header value goes through SanitizeHeaderValue(); the subject then
 // through EncodeHeaderWord() (To/From/Message-ID are addresses and are never
 // encoded). Date is rendered in UTC, locale-independent:
-// "Thu, 05 Feb 2026 10:00:00 +0000". The body is not altered (no MIME
-// headers are added for a non-ASCII body).
+// "Thu, 05 Feb 2026 10:00:00 +0000", or in `date_zone` when it is set:
+// "Tue, 01 Dec 2026 14:30:05 +0100" (in either layout). By default the body
+// is not altered (no MIME headers are added for a non-ASCII body).
+//
+// With `mime_text_plain` the layout is Python's MIMEText(body) instead:
+//
+//   Content-Type: text/plain; charset="us-ascii"   ("utf-8" if a body byte
+//   MIME-Version: 1.0                               is >= 0x80)
+//   Content-Transfer-Encoding: 7bit                (base64 for utf-8)
+//   Subject: <subject>                             only if non-empty
+//   From: <from>                                   only if non-empty
+//   To: <to>
+//   Date: <date>                                   only if set
+//   Message-ID: <message_id>                       only if non-empty
+//
+//   <body>
+//
+// Header values are sanitized and the subject encoded exactly as above. A
+// 7bit body is appended as is; a base64 body is cut into lines of 76
+// characters, each ending "\n".
 std::string FormatMessage(const Message& message);
+
+// PythonStyleMessageId() returns the Message-ID Python's
+// email.utils.make_msgid() makes: "<" centiseconds since the epoch (rounded
+// down) "." pid "." random "@" domain ">"; e.g. (1796131971.72 s, 1075,
+// 7139388028312435860, "localhost") ->
+// "<179613197172.1075.7139388028312435860@localhost>".
+std::string PythonStyleMessageId(absl::Time now, int64_t pid, uint64_t random,
+                                 absl::string_view domain);
 
 }  // namespace mailer
 }  // namespace svl

@@ -86,6 +86,134 @@ TEST(FormatMessageTest, NonAsciiSubjectIsEncodedAndInjectionStillNeutralised) {
             "\n");
 }
 
+TEST(FormatMessageTest, DateZoneGivesLocalTimeAndNumericOffset) {
+  const absl::Time time = absl::FromCivil(absl::CivilSecond(2026, 12, 1, 13, 30, 5),
+                                          absl::UTCTimeZone());
+  Message m;
+  m.date = time;
+  m.date_zone = absl::FixedTimeZone(3600);
+  EXPECT_EQ(FormatMessage(m),
+            "To: \nSubject: \nDate: Tue, 01 Dec 2026 14:30:05 +0100\n\n");
+  m.date_zone = absl::FixedTimeZone(5 * 3600 + 30 * 60);
+  EXPECT_EQ(FormatMessage(m),
+            "To: \nSubject: \nDate: Tue, 01 Dec 2026 19:00:05 +0530\n\n");
+  // The local date may fall on the day before.
+  m.date = absl::FromCivil(absl::CivilSecond(2026, 12, 1, 3, 0, 0),
+                           absl::UTCTimeZone());
+  m.date_zone = absl::FixedTimeZone(-5 * 3600);
+  EXPECT_EQ(FormatMessage(m),
+            "To: \nSubject: \nDate: Mon, 30 Nov 2026 22:00:00 -0500\n\n");
+  m.date_zone = absl::UTCTimeZone();
+  EXPECT_EQ(FormatMessage(m),
+            "To: \nSubject: \nDate: Tue, 01 Dec 2026 03:00:00 +0000\n\n");
+}
+
+TEST(FormatMessageTest, MimeTextPlainAsciiIs7bitInPythonsHeaderOrder) {
+  Message m;
+  m.mime_text_plain = true;
+  m.to = "a@x, b@y";
+  m.from = "sv@z";
+  m.subject = "Crash alert from supervisord";
+  m.date = absl::FromCivil(absl::CivilSecond(2026, 12, 1, 13, 32, 51),
+                           absl::UTCTimeZone());
+  m.message_id = "<179613197172.1075.7139388028312435860@localhost>";
+  m.body =
+      "2026-12-01 13:32:51,728 -- Process cat:cat (pid 2766) died unexpectedly\n"
+      "2026-12-01 13:32:51,728 -- Process web:w_01 (pid 77) died unexpectedly";
+  EXPECT_EQ(FormatMessage(m),
+            "Content-Type: text/plain; charset=\"us-ascii\"\n"
+            "MIME-Version: 1.0\n"
+            "Content-Transfer-Encoding: 7bit\n"
+            "Subject: Crash alert from supervisord\n"
+            "From: sv@z\n"
+            "To: a@x, b@y\n"
+            "Date: Tue, 01 Dec 2026 13:32:51 +0000\n"
+            "Message-ID: <179613197172.1075.7139388028312435860@localhost>\n"
+            "\n"
+            "2026-12-01 13:32:51,728 -- Process cat:cat (pid 2766) died unexpectedly\n"
+            "2026-12-01 13:32:51,728 -- Process web:w_01 (pid 77) died unexpectedly");
+}
+
+TEST(FormatMessageTest, MimeTextPlainLeavesOutAnEmptySubjectAndFrom) {
+  Message m;
+  m.mime_text_plain = true;
+  m.to = "ops@x";
+  m.body = "b";
+  EXPECT_EQ(FormatMessage(m),
+            "Content-Type: text/plain; charset=\"us-ascii\"\n"
+            "MIME-Version: 1.0\n"
+            "Content-Transfer-Encoding: 7bit\n"
+            "To: ops@x\n"
+            "\n"
+            "b");
+}
+
+TEST(FormatMessageTest, MimeTextPlainNonAsciiBodyIsBase64In76CharacterLines) {
+  Message m;
+  m.mime_text_plain = true;
+  m.to = "ops@x";
+  m.subject = "Crash alert";
+  m.body = "2026-12-01 13:32:55,953 -- Process g:caf\xc3\xa9 (pid 2766) died unexpectedly";
+  EXPECT_EQ(FormatMessage(m),
+            "Content-Type: text/plain; charset=\"utf-8\"\n"
+            "MIME-Version: 1.0\n"
+            "Content-Transfer-Encoding: base64\n"
+            "Subject: Crash alert\n"
+            "To: ops@x\n"
+            "\n"
+            "MjAyNi0xMi0wMSAxMzozMjo1NSw5NTMgLS0gUHJvY2VzcyBnOmNhZsOpIChwaWQgMjc2NikgZGll\n"
+            "ZCB1bmV4cGVjdGVkbHk=\n");
+}
+
+TEST(FormatMessageTest, MimeTextPlainBase64OfExactlyOneLineEndsInOneNewline) {
+  Message m;
+  m.mime_text_plain = true;
+  // 57 bytes are exactly 76 base64 characters.
+  m.body = std::string(56, 'a') + "\xff";
+  const std::string text = FormatMessage(m);
+  const std::string body = text.substr(text.find("\n\n") + 2);
+  EXPECT_EQ(body, absl::Base64Escape(m.body) + "\n");
+  EXPECT_EQ(body.size(), 77u);
+}
+
+TEST(FormatMessageTest, MimeTextPlainHeadersAreSanitizedAndTheSubjectEncoded) {
+  Message m;
+  m.mime_text_plain = true;
+  m.to = "ops@x\nBcc: x@evil.example";
+  m.from = "sv@z\rBcc: f@evil.example";
+  m.subject = "Caf\xc3\xa9\r\nBcc: x";
+  m.message_id = "<id@x>\nBcc: m@evil.example";
+  m.date = absl::FromCivil(absl::CivilSecond(2026, 12, 1, 13, 30, 5),
+                           absl::UTCTimeZone());
+  m.date_zone = absl::FixedTimeZone(3600);
+  m.body = "line\r\n";
+  EXPECT_EQ(FormatMessage(m),
+            "Content-Type: text/plain; charset=\"us-ascii\"\n"
+            "MIME-Version: 1.0\n"
+            "Content-Transfer-Encoding: 7bit\n"
+            "Subject: =?UTF-8?B?Q2Fmw6kgIEJjYzogeA==?=\n"
+            "From: sv@z Bcc: f@evil.example\n"
+            "To: ops@x Bcc: x@evil.example\n"
+            "Date: Tue, 01 Dec 2026 14:30:05 +0100\n"
+            "Message-ID: <id@x> Bcc: m@evil.example\n"
+            "\n"
+            "line\r\n");
+}
+
+TEST(PythonStyleMessageIdTest, CentisecondsPidRandomAndDomain) {
+  EXPECT_EQ(PythonStyleMessageId(absl::FromUnixMillis(1796131971720), 1075,
+                                 7139388028312435860u, "localhost"),
+            "<179613197172.1075.7139388028312435860@localhost>");
+  // Centiseconds are rounded down, never up.
+  EXPECT_EQ(PythonStyleMessageId(absl::FromUnixMicros(1796131971729999), 1, 0,
+                                 "h.example"),
+            "<179613197172.1.0@h.example>");
+  EXPECT_EQ(PythonStyleMessageId(absl::UnixEpoch(), 0, 18446744073709551615u, "d"),
+            "<0.0.18446744073709551615@d>");
+  EXPECT_EQ(PythonStyleMessageId(absl::UnixEpoch() - absl::Milliseconds(1), 2, 3, "d"),
+            "<-1.2.3@d>");
+}
+
 TEST(SanitizeHeaderValueTest, ReplacesEachCrAndLfWithASpace) {
   EXPECT_EQ(SanitizeHeaderValue(""), "");
   EXPECT_EQ(SanitizeHeaderValue("plain"), "plain");
