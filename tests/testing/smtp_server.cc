@@ -30,16 +30,20 @@ namespace testing {
 namespace {
 
 // The server: aiosmtpd's SMTP protocol with a handler that records each
-// delivery (format in the header), served on the listening socket the test
-// hands over as fd 3. It writes "ready" (atomically) once it serves.
-// hostname= spares socket.getfqdn(), a DNS lookup.
+// delivery (format in the header) or refuses it, served on the listening
+// socket the test hands over as fd 3. It writes "ready" (atomically) once it
+// serves. hostname= spares socket.getfqdn(), a DNS lookup. Arguments: out_dir,
+// cert and key ("" without STARTTLS), auth user and password ("" without
+// AUTH), then "1"/"0" for auth_require_tls, record_session, reject_data.
 constexpr char kServerPy[] = R"py(import asyncio, os, socket, ssl, sys
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Recorder:
-    def __init__(self, out_dir):
+    def __init__(self, out_dir, record_session, reject_data):
         self.out_dir = out_dir
+        self.record_session = record_session
+        self.reject_data = reject_data
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, options):
@@ -49,9 +53,16 @@ class Recorder:
         return '250 OK'
 
     async def handle_DATA(self, server, session, envelope):
+        if self.reject_data:
+            return '554 5.7.1 Rejected for testing'
         self.count += 1
         base = os.path.join(self.out_dir, 'msg%d' % self.count)
         with open(base + '.tmp', 'wb') as f:
+            if self.record_session:
+                if session.ssl is not None:
+                    f.write(b'TLS\n')
+                if session.authenticated:
+                    f.write(b'AUTH ' + session.auth_data.login + b'\n')
             f.write(b'MAIL FROM:' + envelope.mail_from.encode() + b'\n')
             for rcpt in envelope.rcpt_tos:
                 f.write(b'RCPT TO:' + rcpt.encode() + b'\n')
@@ -60,18 +71,35 @@ class Recorder:
         return '250 Message accepted for delivery'
 
 
-out_dir, cert, key = sys.argv[1:4]
+def Authenticator(user, password):
+    # Only the builtin PLAIN and LOGIN mechanisms exist (the Recorder has no
+    # auth_ methods); both hand over a LoginPassword.
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and
+              auth_data.login == user and auth_data.password == password)
+        # handled=False: aiosmtpd answers 535 itself on failure.
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
+    return authenticate
+
+
+(out_dir, cert, key, auth_user, auth_password, auth_require_tls,
+ record_session, reject_data) = sys.argv[1:9]
 tls_context = None
 if cert:
     tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls_context.check_hostname = False
     tls_context.load_cert_chain(cert, key)
-recorder = Recorder(out_dir)
+auth_options = {}
+if auth_user:
+    auth_options = dict(
+        authenticator=Authenticator(auth_user.encode(), auth_password.encode()),
+        auth_required=True, auth_require_tls=auth_require_tls == '1')
+recorder = Recorder(out_dir, record_session == '1', reject_data == '1')
 loop = asyncio.new_event_loop()
 asyncio.set_event_loop(loop)
 loop.run_until_complete(loop.create_server(
     lambda: SMTP(recorder, hostname='localhost', tls_context=tls_context,
-                 require_starttls=tls_context is not None),
+                 require_starttls=tls_context is not None, **auth_options),
     sock=socket.socket(fileno=3)))
 ready = os.path.join(out_dir, 'ready')
 with open(ready + '.tmp', 'w'):
@@ -117,7 +145,8 @@ absl::StatusOr<std::unique_ptr<SmtpServer>> SmtpServer::Start(
         "/usr/bin/openssl req -x509 -newkey ec -pkeyopt "
         "ec_paramgen_curve:prime256v1 -nodes -keyout '",
         key_path, "' -out '", server->cert_path_,
-        "' -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 2 "
+        "' -subj /CN=127.0.0.1 -addext "
+        "subjectAltName=IP:127.0.0.1,DNS:localhost -days 2 "
         "2> '",
         *dir, "/openssl.log'");
     if (std::system(openssl.c_str()) != 0) {
@@ -138,7 +167,12 @@ absl::StatusOr<std::unique_ptr<SmtpServer>> SmtpServer::Start(
   posix_spawn_file_actions_adddup2(&actions, listen_fd, 3);
   std::vector<std::string> args = {"/usr/bin/python3", "-c", kServerPy, *dir,
                                    options.starttls ? server->cert_path_ : "",
-                                   options.starttls ? key_path : ""};
+                                   options.starttls ? key_path : "",
+                                   options.auth_user,
+                                   options.auth_password,
+                                   options.auth_require_tls ? "1" : "0",
+                                   options.record_session || !options.auth_user.empty() ? "1" : "0",
+                                   options.reject_data ? "1" : "0"};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -9,11 +9,13 @@
 //   ... deliver to (*smtp)->url() ...
 //   std::vector<std::string> received = (*smtp)->Received();
 //
-// Each recorded delivery is "MAIL FROM:<from>\n", one "RCPT TO:<rcpt>\n" per
-// accepted recipient, a blank line "\n", then the raw DATA bytes exactly as
-// aiosmtpd received them (CRLF line ends, dot-unstuffed). Recipients whose
-// address starts with "reject-" are refused with
-// "550 5.1.1 <addr>: Recipient address rejected".
+// Each recorded delivery is, with session lines (options.record_session, or
+// options.auth_user set), first "TLS\n" if the session did STARTTLS and
+// "AUTH <user>\n" if a client logged in, in that order; then (always)
+// "MAIL FROM:<from>\n", one "RCPT TO:<rcpt>\n" per accepted recipient, a
+// blank line "\n", then the raw DATA bytes exactly as aiosmtpd received them
+// (CRLF line ends, dot-unstuffed). Recipients whose address starts with
+// "reject-" are refused with "550 5.1.1 <addr>: Recipient address rejected".
 
 #ifndef SVL_TESTS_TESTING_SMTP_SERVER_H_
 #define SVL_TESTS_TESTING_SMTP_SERVER_H_
@@ -31,8 +33,23 @@ namespace testing {
 
 struct SmtpServerOptions {
   // With `starttls`, Start() makes a fresh self-signed certificate for
-  // 127.0.0.1 (cert_path()) and the server then requires STARTTLS.
+  // 127.0.0.1 and localhost (subjectAltName IP:127.0.0.1, DNS:localhost;
+  // cert_path(), usable as a client's CA file) and the server then requires
+  // STARTTLS: before it, only EHLO, NOOP, QUIT and STARTTLS are served.
   bool starttls = false;
+  // A non-empty `auth_user` makes the server offer AUTH PLAIN and LOGIN,
+  // accept only this user with `auth_password` (535 5.7.8 otherwise), and
+  // refuse MAIL, RCPT and DATA before a login (530 5.7.0).
+  std::string auth_user;
+  std::string auth_password;
+  // With AUTH, offer and accept it only after STARTTLS (538 5.7.11 before);
+  // false offers it in clear too.
+  bool auth_require_tls = true;
+  // Record the session lines (format above) even without AUTH.
+  bool record_session = false;
+  // Answer every DATA with "554 5.7.1 Rejected for testing" and record
+  // nothing.
+  bool reject_data = false;
 };
 
 class SmtpServer {
