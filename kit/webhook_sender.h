@@ -1,0 +1,78 @@
+// File: kit/webhook_sender.h
+//
+// Webhook notices delivered off the event loop: Send() queues a notice and
+// returns at once; one thread of the sender's own POSTs each notice to every
+// URL in order (WebhookClient, kit/webhook.h), so a slow or hanging endpoint
+// never delays an acknowledgement. At most `capacity` notices wait; beyond,
+// the oldest waiting one is dropped and reported as an error for each URL.
+// Every outcome (one per notice and URL) goes to `on_done` on the sender's
+// thread.
+//
+// Example:
+//
+//   WebhookSender sender(config, 16, [&](const WebhookOutcome& o) {
+//     if (!o.status.ok()) out.Log("webhook", std::string(o.status.message()));
+//   });
+//   sender.Send(notice);
+//   ...
+//   sender.DrainFor(absl::Seconds(10));  // at exit
+
+#ifndef SVL_KIT_WEBHOOK_SENDER_H_
+#define SVL_KIT_WEBHOOK_SENDER_H_
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "kit/webhook.h"
+
+namespace svl {
+namespace kit {
+
+// How one notice fared at one URL.
+struct WebhookOutcome {
+  std::string shown_url;  // base::RedactUrl() of the URL
+  std::string event;      // WebhookNotice::event
+  absl::Status status;    // OK, or why it was not delivered (or dropped)
+};
+
+// WebhookSender delivers notices to every configured URL (see the top).
+class WebhookSender {
+ public:
+  WebhookSender(WebhookConfig config, size_t capacity,
+                std::function<void(const WebhookOutcome&)> on_done);
+  // Drain()s, then stops the thread.
+  ~WebhookSender();
+  WebhookSender(const WebhookSender&) = delete;
+  WebhookSender& operator=(const WebhookSender&) = delete;
+
+  // Send() queues `notice`; never blocks on a delivery.
+  void Send(WebhookNotice notice);
+  // Drain() waits until nothing is waiting or being posted.
+  void Drain();
+  // DrainFor() is Drain() for at most `timeout`; false when notices remain.
+  bool DrainFor(absl::Duration timeout);
+
+ private:
+  void Run();
+
+  const WebhookClient client_;
+  const size_t capacity_;
+  const std::function<void(const WebhookOutcome&)> on_done_;
+  absl::Mutex mu_;
+  std::deque<WebhookNotice> waiting_ ABSL_GUARDED_BY(mu_);
+  bool posting_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;  // last: started after every other member
+};
+
+}  // namespace kit
+}  // namespace svl
+
+#endif  // SVL_KIT_WEBHOOK_SENDER_H_
