@@ -19,6 +19,7 @@
 #include "base/fd_io.h"
 #include "base/url_redaction.h"
 #include "base/utf8.h"
+#include "nlohmann/json.hpp"
 
 namespace svl {
 namespace kit {
@@ -68,57 +69,13 @@ void AppendTextEscaped(absl::string_view bytes, absl::string_view also_hex, std:
   }
 }
 
-void AppendJsonEscaped(absl::string_view bytes, std::string* out) {
-  size_t i = 0;
-  while (i < bytes.size()) {
-    const unsigned char c = static_cast<unsigned char>(bytes[i]);
-    const base::Utf8Step step = base::DecodeUtf8(bytes.substr(i));
-    if (!step.valid()) {
-      out->append("\\ufffd");
-      ++i;
-      continue;
-    }
-    if (step.length > 1) {
-      const char32_t code_point = step.code_point;
-      if (code_point < 0xA0 || code_point == 0x2028 || code_point == 0x2029) {
-        absl::StrAppendFormat(out, "\\u%04x", static_cast<std::uint32_t>(code_point));
-      } else {
-        out->append(bytes.data() + i, step.length);
-      }
-      i += step.length;
-      continue;
-    }
-    ++i;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
+// The JSON text of `value` on one line, pure ASCII: every non-ASCII
+// character is a \uXXXX escape (so C1 controls, U+2028 and U+2029 can
+// neither reach a terminal nor break a JavaScript reader), and each byte
+// that is not part of valid UTF-8 becomes \ufffd.
+template <typename Json>
+std::string JsonText(const Json& value) {
+  return value.dump(-1, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace);
 }
 
 std::string SanitizeKey(absl::string_view key) {
@@ -146,10 +103,7 @@ absl::StatusOr<LogFormat> ParseLogFormat(absl::string_view value) {
 }
 
 std::string JsonQuote(absl::string_view bytes) {
-  std::string out = "\"";
-  AppendJsonEscaped(bytes, &out);
-  out.push_back('"');
-  return out;
+  return JsonText(nlohmann::json(std::string(bytes)));
 }
 
 std::string TextValue(absl::string_view bytes) {
@@ -168,16 +122,16 @@ std::string FormatLogLine(LogFormat format, absl::string_view listener, absl::st
                           absl::Time time, const LogRecord& record) {
   std::string line;
   if (format == LogFormat::kJson) {
-    absl::StrAppend(&line, "{\"time\":", JsonQuote(Timestamp(time)));
-    if (!name.empty()) absl::StrAppend(&line, ",\"name\":", JsonQuote(name));
-    absl::StrAppend(&line, ",\"reason\":", JsonQuote(record.reason));
-    if (!record.url.empty()) absl::StrAppend(&line, ",\"url\":", JsonQuote(record.url));
-    if (!record.msg.empty()) absl::StrAppend(&line, ",\"msg\":", JsonQuote(record.msg));
-    for (const LogField& field : record.fields) {
-      absl::StrAppend(&line, ",", JsonQuote(SanitizeKey(field.key)), ":", JsonQuote(field.value));
-    }
-    line.append("}\n");
-    return line;
+    nlohmann::ordered_json object;
+    object["time"] = Timestamp(time);
+    if (!name.empty()) object["name"] = std::string(name);
+    object["reason"] = record.reason;
+    if (!record.url.empty()) object["url"] = record.url;
+    if (!record.msg.empty()) object["msg"] = record.msg;
+    // A field never replaces one of the record's own keys, nor an earlier
+    // field: the first of a key is kept.
+    for (const LogField& field : record.fields) object.emplace(SanitizeKey(field.key), field.value);
+    return absl::StrCat(JsonText(object), "\n");
   }
   absl::StrAppend(&line, Timestamp(time), " ", listener);
   if (!name.empty()) {

@@ -24,10 +24,13 @@
 //   {"time":"2026-11-25T13:05:07.123Z","name":"edge1","reason":"status=503","url":"http://h/x","msg":"...","process":"web:web_00"}
 //
 //   - "name" is left out without a name; "url"/"msg" when empty;
-//   - strings are escaped per RFC 8259: `\"`, `\\`, `\b\f\n\r\t`, `\u00XX`
-//     for other control characters and DEL, C1 controls, U+2028 and U+2029;
-//     each byte that is not part of valid UTF-8 becomes `\ufffd`. The output
-//     is always valid JSON whatever bytes came in.
+//   - the JSON is written by nlohmann::json, pure ASCII: `\"`, `\\`,
+//     `\b\f\n\r\t`, `\u00XX` for other control characters and DEL, and
+//     every non-ASCII character as `\uXXXX` (a surrogate pair above U+FFFF),
+//     so C1 controls, U+2028 and U+2029 never reach a terminal or a
+//     JavaScript reader raw; each byte that is not part of valid UTF-8
+//     becomes `\ufffd`. The output is always valid JSON whatever bytes came
+//     in. A field whose key is already in the record is left out.
 //
 // Credentials never appear: the url, and every occurrence of it inside msg
 // and the fields, is shown through base::RedactUrl() (`http://***@host/`),

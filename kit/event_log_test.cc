@@ -90,12 +90,12 @@ TEST(EventLogTest, Escaping) {
       {"\b\f", "\"\\x08\\x0c\"", "\"\\b\\f\""},
       {std::string("\0\x01\x1f\x7f", 4), "\"\\x00\\x01\\x1f\\x7f\"",
        "\"\\u0000\\u0001\\u001f\\u007f\""},
-      {"caf\xc3\xa9", "\"caf\xc3\xa9\"", "\"caf\xc3\xa9\""},                  // é kept
-      {"\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"", "\"\xf0\x9f\x98\x80\""},  // U+1F600
-      {"\xef\xbf\xbd", "\"\xef\xbf\xbd\"", "\"\xef\xbf\xbd\""},              // U+FFFD itself
+      {"caf\xc3\xa9", "\"caf\xc3\xa9\"", "\"caf\\u00e9\""},  // é kept in text, escaped in JSON
+      {"\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"", "\"\\ud83d\\ude00\""},  // U+1F600: a surrogate pair
+      {"\xef\xbf\xbd", "\"\xef\xbf\xbd\"", "\"\\ufffd\""},  // U+FFFD itself
       {"\xe2\x80\xa8|\xe2\x80\xa9", "\"\xe2\x80\xa8|\xe2\x80\xa9\"", "\"\\u2028|\\u2029\""},
       {"\xc2\x9b[2J", "\"\\u009b[2J\"", "\"\\u009b[2J\""},  // C1 CSI
-      {"\xc2\xa0", "\"\xc2\xa0\"", "\"\xc2\xa0\""},         // NBSP is printable
+      {"\xc2\xa0", "\"\xc2\xa0\"", "\"\\u00a0\""},  // NBSP is printable
       {"\xff", "\"\\xff\"", "\"\\ufffd\""},
       {"a\xc3", "\"a\\xc3\"", "\"a\\ufffd\""},                      // truncated
       {"\xc3(", "\"\\xc3(\"", "\"\\ufffd(\""},                      // bad continuation
