@@ -58,10 +58,13 @@ inline std::string Quote(absl::string_view literal) {
   return out;
 }
 
-// One event: its header line and payload.
+// One event: its header line and payload (`len` counts code points, as
+// supervisord's).
 inline std::string Event(absl::string_view eventname, absl::string_view payload, int serial = 1) {
+  size_t code_points = 0;
+  for (unsigned char c : payload) code_points += (c & 0xc0) != 0x80;
   return absl::StrCat("ver:3.0 server:supervisor serial:", serial, " pool:p poolserial:", serial,
-                      " eventname:", eventname, " len:", payload.size(), "\n", payload);
+                      " eventname:", eventname, " len:", code_points, "\n", payload);
 }
 
 // upstream's payload: 69 characters with the defaults.
