@@ -12,6 +12,7 @@
 // nothing depends on the clock.
 //
 // Oracles (abort() on violation):
+//   - names without ' ' or '\n' parse back whole;
 //   - each kind's line is exactly its upstream format, and crashmailbatch
 //     and crashsms give none for an expected exit;
 //   - the mail of the lines joined by '\n' has exactly the headers
@@ -121,7 +122,11 @@ void CheckLine(const BatchKind& kind, const ProcessStatePayload& state, bool exp
 void CheckDigest(const std::string& body) {
   const std::string digest = svl::kit::DigestOfBody(body);
   if (digest == body) {
-    if (LeadBytes(body) > 76) std::abort();
+    // A long body that ends in "..." right after its 76th code point is
+    // its own digest.
+    if (LeadBytes(body) > 76 && (!absl::EndsWith(body, "...") || LeadBytes(body) > 79)) {
+      std::abort();
+    }
     return;
   }
   absl::string_view prefix = digest;
@@ -241,7 +246,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const absl::StatusOr<ProcessStatePayload>& state = is_fatal ? fatal : exited;
     std::vector<std::string> lines;
     if (state.ok()) {
-      if (state->groupname != group || state->processname != process) std::abort();
+      // Tokens end at ' ' and the token line at '\n': names without them
+      // come back whole.
+      if (absl::StrCat(group, process).find_first_of(" \n") == std::string::npos &&
+          (state->groupname != group || state->processname != process)) {
+        std::abort();
+      }
       CheckLine(kind, *state, expected_exit);
       for (int i = 0; i < (twice ? 2 : 1); ++i) {
         absl::optional<std::string> line = kind.line_for(*state, kAsctime);
