@@ -77,7 +77,7 @@ absl::optional<std::string> Crashmail::HandleEvent(const protocol::Event& event)
 absl::Time Crashmail::Now() const { return deps_.now ? deps_.now() : absl::Now(); }
 
 std::string Crashmail::Asctime(absl::Time time) const {
-  return kit::SupervisorAsctime(time, deps_.zone.value_or(absl::LocalTimeZone()));
+  return kit::SupervisorAsctime(time, deps_.zone.value_or(kit::LocalZoneAt(time)));
 }
 
 std::string Crashmail::Subject(const std::string& text) const {

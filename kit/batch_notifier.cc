@@ -79,7 +79,7 @@ void BatchNotifier::Drain() { queue_.Drain(); }
 
 absl::Time BatchNotifier::Now() const { return deps_.now ? deps_.now() : absl::Now(); }
 
-absl::TimeZone BatchNotifier::Zone() const { return deps_.zone.value_or(absl::LocalTimeZone()); }
+absl::TimeZone BatchNotifier::Zone() const { return deps_.zone.value_or(LocalZoneAt(Now())); }
 
 absl::optional<std::string> BatchNotifier::HandleEvent(const protocol::Event& event) {
   absl::MutexLock lock(&mu_);

@@ -9,6 +9,7 @@
 #include "base/control_chars.h"
 #include "base/url_redaction.h"
 #include "kit/option_values.h"
+#include "kit/python_text.h"
 
 namespace svl {
 namespace kit {
@@ -26,7 +27,7 @@ absl::Status CheckSmtpUrl(absl::string_view value) {
   if (!(absl::StartsWith(lower, "smtp://") || absl::StartsWith(lower, "smtps://")) ||
       base::HasAsciiControl(value)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("'", base::RedactUrl(value), "' is not an smtp:// or smtps:// URL"));
+        absl::StrCat(PythonRepr(base::RedactUrl(value)), " is not an smtp:// or smtps:// URL"));
   }
   return absl::OkStatus();
 }
@@ -54,7 +55,7 @@ absl::Status SetSmtpPasswordOption(absl::string_view name, absl::string_view val
 absl::StatusOr<LogFormat> ParseLogFormatOption(absl::string_view value) {
   absl::StatusOr<LogFormat> format = ParseLogFormat(value);
   if (!format.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("'", value, "' is not text or json"));
+    return absl::InvalidArgumentError(absl::StrCat(PythonRepr(value), " is not text or json"));
   }
   return format;
 }

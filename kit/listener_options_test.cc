@@ -38,9 +38,12 @@ TEST(CheckSmtpUrlTest, RejectsOtherSchemesWithThePasswordRedacted) {
   EXPECT_THAT(CheckSmtpUrl("ftp://u:pw@m"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "'ftp://***@m' is not an smtp:// or smtps:// URL"));
+  // One line whatever the value holds: it is quoted as Python's repr().
   EXPECT_THAT(CheckSmtpUrl("smtp://m\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "'smtp://m\n' is not an smtp:// or smtps:// URL"));
+                       "'smtp://m\\n' is not an smtp:// or smtps:// URL"));
+  EXPECT_THAT(ParseLogFormatOption("x\ny"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "'x\\ny' is not text or json"));
 }
 
 TEST(SetSmtpOptionTest, StoresAnAcceptedValueOrNamesTheOption) {

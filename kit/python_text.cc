@@ -1,5 +1,7 @@
 #include "kit/python_text.h"
 
+#include <time.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -130,6 +132,22 @@ std::string PythonAsctime(absl::Time time, absl::TimeZone zone) {
   const int weekday = static_cast<int>(absl::GetWeekday(cs));  // Monday is 0
   return absl::StrFormat("%s %s%3d %02d:%02d:%02d %d", kDays[weekday], kMonths[cs.month() - 1],
                          cs.day(), cs.hour(), cs.minute(), cs.second(), cs.year());
+}
+
+absl::TimeZone LocalZoneAt(absl::Time time) {
+  const time_t seconds = absl::ToTimeT(time);
+  struct tm local;
+  if (localtime_r(&seconds, &local) == nullptr) return absl::UTCTimeZone();
+  return absl::FixedTimeZone(static_cast<int>(local.tm_gmtoff));
+}
+
+std::string LocalZoneAbbreviation(absl::Time time) {
+  const time_t seconds = absl::ToTimeT(time);
+  struct tm local;
+  if (localtime_r(&seconds, &local) == nullptr) return "";
+  char buffer[64];
+  const size_t length = strftime(buffer, sizeof(buffer), "%Z", &local);
+  return std::string(buffer, length);
 }
 
 }  // namespace kit

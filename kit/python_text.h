@@ -66,6 +66,16 @@ std::string SupervisorAsctime(absl::Time time, absl::TimeZone zone);
 // space, e.g. `Tue Dec  1 17:23:00 2026`.
 std::string PythonAsctime(absl::Time time, absl::TimeZone zone);
 
+// LocalZoneAt() is the local zone at `time` as the C library sees it
+// (localtime_r(), so TZ may be a zone name or a POSIX string such as
+// `<+0530>-5:30`, as for Python): a fixed zone of that moment's UTC offset.
+// Listeners pass it where upstream used the local time.
+absl::TimeZone LocalZoneAt(absl::Time time);
+
+// LocalZoneAbbreviation() is strftime's `%Z` at `time` in the local zone
+// (`CET`, `IST`, `+0530`; empty when the C library knows none).
+std::string LocalZoneAbbreviation(absl::Time time);
+
 }  // namespace kit
 }  // namespace svl
 

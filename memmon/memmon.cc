@@ -305,13 +305,15 @@ void Memmon::Restart(const ProcessInfo& process, const std::string& namespec,
   if (uptime > options_.uptime_limit) return;  // -u: a long-lived process is not mailed about
   if (options_.notify_once && !mailed_.insert(namespec).second) return;
   const absl::Time now = deps_.now ? deps_.now() : absl::Now();
-  const absl::TimeZone zone = deps_.zone.value_or(absl::LocalTimeZone());
+  const absl::TimeZone zone = deps_.zone.value_or(kit::LocalZoneAt(now));
+  const std::string zone_name = deps_.zone.has_value() ? absl::FormatTime("%Z", now, zone)
+                                                       : kit::LocalZoneAbbreviation(now);
   const bool dry_run = outcome == kit::RestartOutcome::kDryRun;
   Mail(absl::StrCat(dry_run ? "[dry-run] " : "", out_.prefix(), "process ", namespec,
                     " restarted"),
        absl::StrCat("memmon.py ", dry_run ? "would have restarted" : "restarted",
                     " the process named ", namespec, " at ", kit::PythonAsctime(now, zone), " ",
-                    absl::FormatTime("%Z", now, zone),
+                    zone_name,
                     " because it was consuming too much memory (", memory, " bytes ", measure_,
                     ")"));
 }

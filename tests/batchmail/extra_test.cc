@@ -382,11 +382,9 @@ TEST_F(BatchMailExtraTest, DateInANamedZoneHasItsOffsetAndAgreesWithTheLines) {
   ExpectMailInZone("Asia/Kolkata", "+0530", 5 * 3600 + 30 * 60);
 }
 
-// TODO(integrator): fails: with a POSIX TZ string (no zone file), as
-// `TZ='<+0530>-5:30'`, the lines and the Date are in UTC (`+0000`, the
-// clock 5:30 behind), where libc's localtime (and upstream's lines) honour
-// it: absl::LocalTimeZone() cannot load such a TZ and falls back to UTC.
-TEST_F(BatchMailExtraTest, DISABLED_DateInAPosixTzHasItsOffsetAndAgreesWithTheLines) {
+// A POSIX TZ string (no zone file) is honoured as libc's localtime (and
+// upstream's lines) honour it.
+TEST_F(BatchMailExtraTest, DateInAPosixTzHasItsOffsetAndAgreesWithTheLines) {
   ExpectMailInZone("<+0530>-5:30", "+0530", 5 * 3600 + 30 * 60);
 }
 
