@@ -72,14 +72,22 @@ struct WebhookConfig {
 
 // CheckWebhookUrl() accepts an http:// or https:// URL with a host and
 // without control characters or spaces. kInvalidArgument otherwise, the URL
-// shown redacted: "'ftp://x/' is not an http:// or https:// URL".
+// shown redacted:
+//   "'ftp://x/' is not an http:// or https:// URL"
+//   "'http://***@/x' has no host"
+//   "'http://x/a\x01' holds a space or a control character" (C-escaped)
+//   "'http://x:99999/' is not a valid URL: <libcurl's reason>"
 absl::Status CheckWebhookUrl(absl::string_view url);
 
 // ParseWebhookHeader() splits "Name: value" (--webhook-header) at its first
 // ':' and strips blanks around the value. kInvalidArgument for a missing
 // ':', an empty or invalid header name (RFC 9110 token characters only), or
 // control characters in the value (the value itself is never quoted: it is
-// usually a secret).
+// usually a secret):
+//   "webhook header without ':' (expected \"Name: value\")"
+//   "webhook header with an empty name"
+//   "webhook header name 'X Y' is not a token"
+//   "webhook header 'X-Key' has a control character in its value"
 absl::StatusOr<std::pair<std::string, std::string>> ParseWebhookHeader(absl::string_view header);
 
 // WebhookClient POSTs JSON documents (see the top). Thread-safe; each Post()
@@ -95,7 +103,12 @@ class WebhookClient {
   // described at the top. Errors: "webhook <redacted url>: <what>", e.g.
   // "webhook http://127.0.0.1:8080/hook: HTTP 500 Internal Server Error
   // (after a retry)", "... : Operation timed out after 5000 milliseconds
-  // ...", "... : Couldn't connect to server (after a retry)".
+  // ...", "... : Couldn't connect to server (after a retry)". Codes: a
+  // transfer failure's is curl/error.h's; a 5xx answer is kUnavailable, any
+  // other answer than 2xx (a redirect too: none is followed)
+  // kFailedPrecondition; a configured header ParseWebhookHeader() would
+  // refuse is kInvalidArgument, nothing sent. Proxies come from the
+  // environment (http_proxy, https_proxy, no_proxy), as libcurl reads them.
   absl::Status Post(const std::string& url, const std::string& json) const;
 
  private:

@@ -3,10 +3,14 @@
 // Webhook notices delivered off the event loop: Send() queues a notice and
 // returns at once; one thread of the sender's own POSTs each notice to every
 // URL in order (WebhookClient, kit/webhook.h), so a slow or hanging endpoint
-// never delays an acknowledgement. At most `capacity` notices wait; beyond,
-// the oldest waiting one is dropped and reported as an error for each URL.
-// Every outcome (one per notice and URL) goes to `on_done` on the sender's
-// thread.
+// never delays an acknowledgement. At most `capacity` notices wait (besides
+// the one being posted; a capacity of 0 counts as 1); beyond, the oldest
+// waiting one is dropped and reported, before any later notice's outcome,
+// for each URL as kResourceExhausted "webhook <redacted url>: dropped: too
+// many notices waiting". Every outcome (one per notice and URL, in order)
+// goes to `on_done` on the sender's thread. Each POST is bounded by the
+// configured timeout, so Drain() and the destructor end even when an
+// endpoint hangs.
 //
 // Example:
 //
@@ -25,6 +29,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -54,19 +59,26 @@ class WebhookSender {
 
   // Send() queues `notice`; never blocks on a delivery.
   void Send(WebhookNotice notice);
-  // Drain() waits until nothing is waiting or being posted.
+  // Drain() waits until nothing is waiting or being posted (every outcome
+  // so far has gone to on_done).
   void Drain();
   // DrainFor() is Drain() for at most `timeout`; false when notices remain.
   bool DrainFor(absl::Duration timeout);
 
  private:
   void Run();
+  bool Idle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Report() gives on_done_ the outcome of `event` at `url`.
+  void Report(const std::string& url, const std::string& event, absl::Status status) const;
 
   const WebhookClient client_;
   const size_t capacity_;
   const std::function<void(const WebhookOutcome&)> on_done_;
   absl::Mutex mu_;
   std::deque<WebhookNotice> waiting_ ABSL_GUARDED_BY(mu_);
+  // Events of the notices dropped and not yet reported, oldest first.
+  std::vector<std::string> dropped_events_ ABSL_GUARDED_BY(mu_);
   bool posting_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: started after every other member
