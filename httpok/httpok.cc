@@ -19,6 +19,15 @@ namespace {
 
 using supervisor_rpc::ProcessInfo;
 
+// MetricsResult() is the `result` label of a check: "ok", or its reason
+// code without detail ("status=503" -> "status", "not-body" -> "body").
+std::string MetricsResult(const std::string& reason) {
+  if (reason.empty()) return reason::kOk;
+  if (absl::StartsWith(reason, "status=")) return "status";
+  if (reason == reason::kNotBody) return reason::kBody;
+  return reason;
+}
+
 // JoinPath() is Python's os.path.join(dir, name) for a name without '/'.
 std::string JoinPath(const std::string& dir, const std::string& name) {
   if (dir.empty() || dir.back() == '/') return dir + name;
@@ -65,8 +74,9 @@ HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
       selection_(options_.programs, options_.any, {options_.self_group, options_.self_name}),
       restarter_(kit::ListenerRestarterOptions(options_.policy, options_.dry_run,
                                                   options_.restart_timeout), deps_.client,
-                 deps_.journal != nullptr ? deps_.journal : &own_journal_, &out_),
-      notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity),
+                 deps_.journal != nullptr ? deps_.journal : &own_journal_, &out_,
+                 deps_.fleet != nullptr ? deps_.fleet->metrics() : nullptr),
+      notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity, deps_.fleet),
       ticks_([this] { return Round(); }, &out_) {
   const size_t colon = options_.user.find(':');
   if (colon != std::string::npos) out_.AddSecret(options_.user.substr(colon + 1));
@@ -98,16 +108,19 @@ bool HttpOk::Round() {
   const std::vector<kit::FinishedRestart> finished = restarter_.FinishPending();
   for (const kit::FinishedRestart& done : finished) {
     QueueMail(absl::StrCat(prefix_, shown_url_, ": finished the restart of ", done.namespec),
-              absl::StrJoin(done.mail_lines, "\n"), "", 0);
+              absl::StrJoin(done.mail_lines, "\n"), "", 0, "restart", {done.namespec});
   }
   if (finished.empty()) RunCheck();
+  if (deps_.fleet != nullptr) deps_.fleet->Publish();
   return restarter_.restarted();
 }
 
 void HttpOk::RunCheck() {
   if (!options_.eager && !ShouldCheck()) return;
 
+  const absl::Time check_start = absl::Now();
   const ProbeResult result = deps_.probe->Check();
+  const absl::Time check_end = absl::Now();
   std::string msg;
   if (result.responded) {
     msg = absl::StrCat("status contacting ", shown_url_, ": ", result.status, " ", result.reason);
@@ -131,6 +144,9 @@ void HttpOk::RunCheck() {
     subject = absl::StrCat(prefix_, shown_url_, ": bad body returned");
   }
   const bool healthy = reason.empty();
+  if (deps_.fleet != nullptr && deps_.fleet->metrics() != nullptr) {
+    deps_.fleet->metrics()->RecordCheck(MetricsResult(reason), check_end - check_start, check_end);
+  }
   kit::RestartPolicy& policy = restarter_.policy();
   policy.RecordCheck(healthy);
 
@@ -142,7 +158,7 @@ void HttpOk::RunCheck() {
       if (options_.notify_once && incident_mailed_.exchange(false)) {
         QueueMail(absl::StrCat(options_.dry_run ? "[dry-run] " : "", prefix_, shown_url_,
                                ": recovered"),
-                  msg, "", 0);
+                  msg, "", 0, "recovery", options_.programs);
       }
     }
     return;
@@ -185,8 +201,11 @@ void HttpOk::WriteReason(const std::string& subject, const std::string& msg) {
 }
 
 bool HttpOk::QueueMail(const std::string& subject, const std::string& body,
-                       const std::string& reason_line, int incident) {
+                       const std::string& reason_line, int incident, const std::string& event,
+                       std::vector<std::string> processes) {
   kit::OutgoingNotice notice;
+  notice.event = event;
+  notice.processes = std::move(processes);
   notice.subject = subject;
   notice.body = body;
   notice.reason_line = reason_line;
@@ -235,6 +254,7 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
     TakeCore(p, l);
   };
   int targets = 0;
+  std::vector<std::string> acted_on;  // group:name, for webhooks
   int treated = 0;  // restarted or reported as upstream does (not held back by the policy)
   std::vector<std::string> gave_up;
   for (const ProcessInfo& p : *all) {
@@ -248,6 +268,7 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
       continue;
     }
     ++targets;
+    acted_on.push_back(absl::StrCat(p.group, ":", p.name));
     if (restarter_.Restart(p, take_core, &mail_lines, &gave_up) !=
         kit::RestartOutcome::kHeldBack) {
       ++treated;
@@ -268,10 +289,10 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
   }
   if (options_.dry_run) mail_subject = absl::StrCat("[dry-run] ", mail_subject);
   const bool want_mail = !gave_up.empty() || (!all_skipped && !repeat);
-  if (!notifier_.enabled()) {
-    WriteReason(subject, msg);
-    return;
-  }
+  // Without mail the reason is written here, as upstream; webhooks, if
+  // any, still get the notice.
+  if (!notifier_.mail_enabled()) WriteReason(subject, msg);
+  if (!notifier_.enabled()) return;
   if (!want_mail) {
     out_.Log(reason::kMail, repeat ? "mail not sent: --notify-once, this incident was mailed"
                                    : "mail not sent: no process was restarted");
@@ -279,8 +300,8 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
   }
   incident_mailed_ = true;
   QueueMail(mail_subject, absl::StrJoin(mail_lines, "\n"),
-            ReasonLine(subject, msg),
-            incident_serial_);
+            notifier_.mail_enabled() ? ReasonLine(subject, msg) : "", incident_serial_,
+            all_skipped && !gave_up.empty() ? "give-up" : "restart", std::move(acted_on));
 }
 
 }  // namespace httpok

@@ -50,6 +50,7 @@
 #include "absl/time/time.h"
 #include "httpok/http_probe.h"
 #include "httpok/options.h"
+#include "kit/fleet.h"
 #include "kit/listener_output.h"
 #include "kit/notifier.h"
 #include "kit/process_restarter.h"
@@ -76,6 +77,8 @@ struct HttpOkDeps {
   kit::StderrWriter write_stderr;    // required; gets whole lines
   // Restarts left unfinished (optional; an in-memory journal when null).
   kit::RestartJournal* journal = nullptr;
+  // Metrics and webhooks (optional; none when null).
+  kit::Fleet* fleet = nullptr;
 };
 
 class HttpOk {
@@ -111,7 +114,8 @@ class HttpOk {
   // QueueMail() hands a mail to the notifier. `incident`: the serial of an
   // incident's mail (--notify-once), else 0.
   bool QueueMail(const std::string& subject, const std::string& body,
-                 const std::string& reason_line, int incident);
+                 const std::string& reason_line, int incident, const std::string& event,
+                 std::vector<std::string> processes);
 
   const HttpOkOptions options_;
   const HttpOkDeps deps_;

@@ -16,6 +16,8 @@
 #include "httpok/http_probe.h"
 #include "httpok/httpok.h"
 #include "httpok/options.h"
+#include "kit/fleet.h"
+#include "kit/version.h"
 #include "kit/listener_output.h"
 #include "kit/listener_process.h"
 #include "kit/notifier.h"
@@ -62,6 +64,15 @@ int main(int argc, char* argv[]) {
       kit::MakeMailer(httpok::MailSettingsFor(*options));
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
 
+  const kit::MailSettings mail = httpok::MailSettingsFor(*options);
+  absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
+      options->fleet,
+      {"httpok", options->name, kit::kSvlistenVersion, options->log_format, true,
+       kit::MailChannelOf(mail)},
+      kit::FdWriter(STDERR_FILENO));
+  if (!fleet.ok()) return Fail(fleet.status().message(), true, kUsageExit);
+  (*fleet)->Publish();
+
   std::string journal_problem;
   kit::RestartJournal journal =
       kit::OpenListenerJournal("httpok", options->state_dir, supervisor->server.url, self.group,
@@ -70,14 +81,15 @@ int main(int argc, char* argv[]) {
     kit::FdWriter(STDERR_FILENO)(absl::StrCat("httpok: ", journal_problem, "\n"));
   }
 
-  httpok::HttpOk handler(*std::move(options), {supervisor->client.get(), probe->get(),
-                                               mailer->get(), kit::FdWriter(STDERR_FILENO),
-                                               &journal});
+  httpok::HttpOk handler(*std::move(options),
+                         {supervisor->client.get(), probe->get(), mailer->get(),
+                          kit::FdWriter(STDERR_FILENO), &journal, fleet->get()});
   return kit::RunEventLoop(
       "httpok", [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); },
       // EOF: finish the round in flight; mails still waiting get
       // kMailGraceAtExit, then their commands are killed.
-      [&handler] {
+      [&handler, &fleet] {
         handler.Shutdown(kit::kMailGraceAtExit, [] { svl::subprocess::KillRunningChildren(); });
+        (*fleet)->Shutdown(kit::kWebhookGraceAtExit);
       });
 }

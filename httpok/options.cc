@@ -66,11 +66,16 @@ enum OptionId : int {
   kLogFormat,
   kRestartTimeout,
   kStateDir,
+  kMetricsFile,
+  kWebhook,
+  kWebhookHeader,
+  kWebhookTimeout,
 };
 
 // The option table. The precedence of a long option is its generation, so
 // that an abbreviation keeps the meaning it had before newer options existed
-// (see options.h): 0 upstream's, 1 the first additions, 2 the later ones.
+// (see options.h): 0 upstream's, 1 the first additions, 2 the later ones,
+// 3 the fleet options.
 // New options are long only.
 constexpr OptionSpec kOptions[] = {
     {kHelp, 'h', "help", false, 0},
@@ -112,6 +117,10 @@ constexpr OptionSpec kOptions[] = {
     {kLogFormat, '\0', "log-format", true, 2},
     {kRestartTimeout, '\0', "restart-timeout", true, 2},
     {kStateDir, '\0', "state-dir", true, 2},
+    {kMetricsFile, '\0', "metrics-file", true, 3},
+    {kWebhook, '\0', "webhook", true, 3},
+    {kWebhookHeader, '\0', "webhook-header", true, 3},
+    {kWebhookTimeout, '\0', "webhook-timeout", true, 3},
 };
 
 // RFC 9110 token characters (method and header names).
@@ -131,6 +140,10 @@ class ValueParser {
     if (first_error_.empty()) first_error_ = absl::StrCat("option ", name, ": ", why);
   }
   void Fail(absl::string_view name, const absl::Status& status) { Fail(name, status.message()); }
+  // Fail() keeps an error that already names its option.
+  void Fail(const absl::Status& option_error) {
+    if (first_error_.empty()) first_error_ = std::string(option_error.message());
+  }
 
   void Seconds(absl::string_view name, absl::string_view value, SecondsBound bound,
                absl::Duration* out) {
@@ -332,6 +345,20 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
       case kStateDir:
         parse.OneLine(name, value, "directory", &options.state_dir);
         break;
+      case kMetricsFile:
+      case kWebhook:
+      case kWebhookHeader:
+      case kWebhookTimeout: {
+        const kit::FleetOption which = option.id == kMetricsFile ? kit::FleetOption::kMetricsFile
+                                       : option.id == kWebhook   ? kit::FleetOption::kWebhook
+                                       : option.id == kWebhookHeader
+                                           ? kit::FleetOption::kWebhookHeader
+                                           : kit::FleetOption::kWebhookTimeout;
+        if (absl::Status s = kit::SetFleetOption(which, name, value, &options.fleet); !s.ok()) {
+          parse.Fail(s);
+        }
+        break;
+      }
       case kLogFormat:
         if (absl::StatusOr<LogFormat> format = kit::ParseLogFormatOption(value); format.ok()) {
           options.log_format = *format;
@@ -379,7 +406,7 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
 }
 
 absl::string_view HttpOkUsage() {
-  static constexpr char kUsage[] =
+  static constexpr char kBeforeFleet[] =
       R"(usage: httpok [options] URL
 
 A supervisord event listener (subscribe it to TICK_5, TICK_60 or TICK_3600):
@@ -461,14 +488,17 @@ Notifications and logs (new):
   --log-format text|json timestamped, reason-coded stderr lines for every
                          failed check and recovery; json: every stderr line
                          is a JSON object
-
+)";
+  static constexpr char kAfterFleet[] = R"(
 Without -m, the reason for each restart is written to stderr as a
 `Reason: ...` line after the action lines.
 
 Example:
   httpok -p program1 -p group1:program2 -m ops@example.com http://localhost:8080/health
 )";
-  return kUsage;
+  static const std::string* const usage =
+      new std::string(absl::StrCat(kBeforeFleet, "\n", kit::kFleetUsage, kAfterFleet));
+  return *usage;
 }
 
 }  // namespace httpok

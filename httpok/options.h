@@ -52,6 +52,7 @@
 #include "absl/time/time.h"
 #include "httpok/status_spec.h"
 #include "kit/event_log.h"
+#include "kit/fleet_options.h"
 #include "kit/restart_policy.h"
 
 namespace svl {
@@ -110,6 +111,7 @@ struct HttpOkOptions {
   bool notify_once = false;    // --notify-once
   LogFormat log_format = LogFormat::kText;  // --log-format
   bool log_format_given = false;            // --log-format was on the command line
+  kit::FleetOptions fleet;  // --metrics-file, --webhook, --webhook-header, --webhook-timeout
 
   // Not from the command line: httpok's own names under supervisord
   // (SUPERVISOR_GROUP_NAME / SUPERVISOR_PROCESS_NAME), so that `-a` never

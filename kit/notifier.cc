@@ -32,8 +32,14 @@ absl::StatusOr<std::unique_ptr<mailer::Mailer>> MakeMailer(const MailSettings& s
   return std::unique_ptr<mailer::Mailer>(*std::move(smtp));
 }
 
-Notifier::Notifier(mailer::Mailer* mailer, std::string to, ListenerOutput* out, size_t capacity)
-    : to_(std::move(to)), out_(out) {
+std::string MailChannelOf(const MailSettings& settings) {
+  if (settings.to.empty()) return "";
+  return settings.smtp.empty() ? "sendmail" : "smtp";
+}
+
+Notifier::Notifier(mailer::Mailer* mailer, std::string to, ListenerOutput* out, size_t capacity,
+                   Fleet* fleet)
+    : to_(std::move(to)), out_(out), fleet_(fleet) {
   if (to_.empty() || mailer == nullptr) return;
   queue_ = std::make_unique<NoticeQueue>(
       mailer, capacity, [out, capacity](const mailer::Message& dropped) {
@@ -45,15 +51,28 @@ Notifier::Notifier(mailer::Mailer* mailer, std::string to, ListenerOutput* out, 
 }
 
 bool Notifier::Send(OutgoingNotice notice) {
-  if (queue_ == nullptr) return false;
+  if (!enabled()) return false;
+  if (fleet_ != nullptr && fleet_->webhooks_enabled()) {
+    WebhookNotice webhook;
+    webhook.text = notice.text.empty() ? FoldToOneLine(notice.subject) : notice.text;
+    webhook.event = notice.event;
+    webhook.processes = notice.processes;
+    webhook.reason = notice.reason;
+    webhook.subject = notice.subject;
+    webhook.body = notice.body;
+    fleet_->Notify(std::move(webhook));
+  }
+  if (queue_ == nullptr) return true;
   mailer::Message message;
   message.to = to_;
   message.subject = std::move(notice.subject);
   message.body = std::move(notice.body);
   ListenerOutput* out = out_;
+  Fleet* fleet = fleet_;
   queue_->Enqueue(
-      {std::move(message), [out, notice = std::move(notice)](const mailer::Message& sent,
-                                                             const absl::Status& status) {
+      {std::move(message), [out, fleet, notice = std::move(notice)](const mailer::Message& sent,
+                                                                    const absl::Status& status) {
+         if (fleet != nullptr) fleet->RecordMailOutcome(status.ok());
          if (!status.ok()) {
            if (notice.on_failure) notice.on_failure();
            out->Block(notice.reason,

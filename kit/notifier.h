@@ -22,9 +22,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "kit/fleet.h"
 #include "kit/listener_output.h"
 #include "kit/notice_queue.h"
 #include "mailer/mailer.h"
@@ -57,6 +59,10 @@ struct MailSettings {
 // credentials in the URL masked) for an unusable SMTP URL.
 absl::StatusOr<std::unique_ptr<mailer::Mailer>> MakeMailer(const MailSettings& settings);
 
+// MailChannelOf() is the metrics channel of the mail transport the
+// settings pick: "smtp" or "sendmail" ("" when nothing is mailed).
+std::string MailChannelOf(const MailSettings& settings);
+
 // One notice. `reason` is the reason code of the records written about it.
 struct OutgoingNotice {
   std::string subject;
@@ -70,19 +76,29 @@ struct OutgoingNotice {
   // one line, `Mailed <subject> to <to>` (for a listener whose upstream
   // logged nothing).
   bool dump = true;
+  // For webhooks (kit/webhook.h): what happened (restart, give-up,
+  // recovery, crash, ...), the processes concerned (group:name), and the
+  // one-line summary ("" : the subject, on one line).
+  std::string event = "notice";
+  std::vector<std::string> processes;
+  std::string text;
 };
 
 // Notifier sends a listener's notices and reports each outcome on stderr.
 class Notifier {
  public:
-  // `mailer` (null: notices are not sent) and `out` must outlive the
-  // notifier; notices go to `to` (empty: not sent).
-  Notifier(mailer::Mailer* mailer, std::string to, ListenerOutput* out, size_t capacity);
+  // `mailer` (null: no mail), `out` and `fleet` (null: no webhooks nor
+  // metrics) must outlive the notifier; mails go to `to` (empty: none).
+  Notifier(mailer::Mailer* mailer, std::string to, ListenerOutput* out, size_t capacity,
+           Fleet* fleet = nullptr);
 
-  // enabled() is true when notices are sent at all.
-  bool enabled() const { return queue_ != nullptr; }
+  // mail_enabled() is true when notices are mailed.
+  bool mail_enabled() const { return queue_ != nullptr; }
+  // enabled() is true when notices go anywhere: mail or webhooks.
+  bool enabled() const { return mail_enabled() || (fleet_ != nullptr && fleet_->webhooks_enabled()); }
 
-  // Send() queues the notice and returns at once; false when not enabled.
+  // Send() queues the notice for every channel and returns at once; false
+  // when not enabled.
   bool Send(OutgoingNotice notice);
 
   // Drain() waits until every queued notice was delivered or failed.
@@ -97,6 +113,7 @@ class Notifier {
  private:
   const std::string to_;
   ListenerOutput* const out_;
+  Fleet* const fleet_;
   std::unique_ptr<NoticeQueue> queue_;
 };
 

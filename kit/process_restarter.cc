@@ -13,6 +13,18 @@
 
 namespace svl {
 namespace kit {
+namespace {
+
+// OutcomeOf() is what a restart that was tried came to.
+RestartOutcome OutcomeOf(const RestartResult& result) {
+  // Started: restarted, whatever the stop said (NOT_RUNNING: it had stopped).
+  if (result.start_attempted && result.start.ok()) return RestartOutcome::kRestarted;
+  if (supervisor_rpc::FaultFromStatus(result.stop).has_value()) return RestartOutcome::kStopFailed;
+  return result.start_attempted && result.pending ? RestartOutcome::kStartPending
+                                                  : RestartOutcome::kNotStarted;
+}
+
+}  // namespace
 
 using supervisor_rpc::ProcessInfo;
 using supervisor_rpc::ProcessState;
@@ -40,11 +52,13 @@ ProcessRestarterOptions ListenerRestarterOptions(const PolicyOptions& policy, bo
 
 ProcessRestarter::ProcessRestarter(ProcessRestarterOptions options,
                                    supervisor_rpc::ProcessControl* client,
-                                   RestartJournal* journal, ListenerOutput* out)
+                                   RestartJournal* journal, ListenerOutput* out,
+                                   ListenerMetrics* metrics)
     : options_(std::move(options)),
       client_(client),
       journal_(journal),
       out_(out),
+      metrics_(metrics),
       policy_(options_.policy) {}
 
 RestartOutcome ProcessRestarter::Restart(const ProcessInfo& process, const BeforeRestart& before,
@@ -102,11 +116,16 @@ RestartOutcome ProcessRestarter::Restart(const ProcessInfo& process, const Befor
   Report(namespec, result, wording, mail_lines);
   if (!result.pending) JournalRemove(namespec);
   RecordOurRestart(namespec, result);
-  // Started: restarted, whatever the stop said (NOT_RUNNING: it had stopped).
-  if (result.start_attempted && result.start.ok()) return RestartOutcome::kRestarted;
-  if (supervisor_rpc::FaultFromStatus(result.stop).has_value()) return RestartOutcome::kStopFailed;
-  return result.start_attempted && result.pending ? RestartOutcome::kStartPending
-                                                  : RestartOutcome::kNotStarted;
+  const RestartOutcome outcome = OutcomeOf(result);
+  if (metrics_ != nullptr) {
+    // Always group:name, whichever way the listener writes namespecs.
+    const std::string label = absl::StrCat(process.group, ":", process.name);
+    if (outcome == RestartOutcome::kRestarted) metrics_->RecordRestart(label);
+    if (outcome == RestartOutcome::kStopFailed || outcome == RestartOutcome::kNotStarted) {
+      metrics_->RecordRestartFailure(label);
+    }
+  }
+  return outcome;
 }
 
 void ProcessRestarter::RecordOurRestart(const std::string& namespec,

@@ -42,6 +42,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "kit/listener_output.h"
+#include "kit/metrics.h"
 #include "kit/restart_journal.h"
 #include "kit/restart_policy.h"
 #include "kit/restarter.h"
@@ -116,8 +117,10 @@ struct FinishedRestart {
 class ProcessRestarter {
  public:
   // Every pointer must outlive the restarter.
+  // `metrics` (optional) counts each restart and each one that failed.
   ProcessRestarter(ProcessRestarterOptions options, supervisor_rpc::ProcessControl* client,
-                   RestartJournal* journal, ListenerOutput* out);
+                   RestartJournal* journal, ListenerOutput* out,
+                   ListenerMetrics* metrics = nullptr);
 
   // policy() is the restart policy: the listener records its checks there
   // (RecordCheck, ShouldAct, RecordActed) before it restarts.
@@ -153,6 +156,7 @@ class ProcessRestarter {
   supervisor_rpc::ProcessControl* const client_;
   RestartJournal* const journal_;
   ListenerOutput* const out_;
+  ListenerMetrics* const metrics_;
   RestartPolicy policy_;
   bool restarted_ = false;
   bool journal_error_logged_ = false;

@@ -1,0 +1,63 @@
+// File: kit/fleet_options.h
+//
+// The options every listener takes for a fleet (see kit/fleet.h):
+//   --metrics-file PATH        Prometheus metrics for node_exporter's
+//                              textfile collector, rewritten atomically
+//   --webhook URL              POST each notice as JSON (repeatable)
+//   --webhook-header 'N: v'    an HTTP header for every POST (repeatable)
+//   --webhook-timeout SECONDS  the deadline of one POST (default 5)
+// Each listener lists them in its own option table (long options only,
+// resolved after its older options so that no abbreviation changes
+// meaning) and hands each occurrence to SetFleetOption().
+//
+// Example:
+//
+//   case kWebhook:
+//     if (absl::Status s = SetFleetOption(FleetOption::kWebhook, option.name, option.value,
+//                                         &options.fleet); !s.ok()) return s;
+
+#ifndef SVL_KIT_FLEET_OPTIONS_H_
+#define SVL_KIT_FLEET_OPTIONS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "kit/webhook.h"
+
+namespace svl {
+namespace kit {
+
+// What the fleet options say.
+struct FleetOptions {
+  std::string metrics_file;            // "" : no metrics
+  std::vector<std::string> webhooks;   // in order
+  std::vector<std::pair<std::string, std::string>> webhook_headers;
+  absl::Duration webhook_timeout = kDefaultWebhookTimeout;
+};
+
+// The four fleet options.
+enum class FleetOption { kMetricsFile, kWebhook, kWebhookHeader, kWebhookTimeout };
+
+// SetFleetOption() applies one occurrence of `which` (written `name`, e.g.
+// "--webhook") with `value`. Errors are OptionValueError()s: "option
+// --webhook: 'ftp://x/' is not an http:// or https:// URL", "option
+// --webhook-header: missing ':' in 'X'", "option --webhook-timeout: 'x' is
+// not a positive number of seconds", "option --metrics-file: empty file
+// name".
+absl::Status SetFleetOption(FleetOption which, absl::string_view name, absl::string_view value,
+                            FleetOptions* options);
+
+// kFleetUsage is the fleet options' lines for a getopt-style usage text
+// (httpok, memmon, crashmail); kFleetOptparseHelp for an optparse help
+// (the batch notifiers). Both end with '\n'.
+extern const char kFleetUsage[];
+extern const char kFleetOptparseHelp[];
+
+}  // namespace kit
+}  // namespace svl
+
+#endif  // SVL_KIT_FLEET_OPTIONS_H_
