@@ -40,7 +40,7 @@ Crashmail::Crashmail(CrashmailOptions options, CrashmailDeps deps)
       out_({"crashmail", "", options_.log_format, false, ""}, deps_.write_stderr),
       // Neither -p nor -a: every process, as upstream in effect.
       selection_(options_.programs, options_.any || options_.programs.empty(), {}),
-      notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity) {
+      notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity, deps_.fleet) {
   out_.AddSecret(options_.smtp_password);
 }
 
@@ -100,25 +100,23 @@ void Crashmail::OnExited(const protocol::Event& event) {
   process.name = state->processname;
   process.group = state->groupname;
   if (!selection_.Selected(process)) return;
-  if (!notifier_.enabled()) {
-    out_.Line("unexpected exit, not mailing (no -m)");
-    return;
-  }
+  if (!notifier_.mail_enabled()) out_.Line("unexpected exit, not mailing (no -m)");
+  if (!notifier_.enabled()) return;  // neither mail nor webhook
   const absl::Time now = Now();
   const std::string message =
       absl::StrCat("Process ", state->processname, " in group ", state->groupname,
                    " exited unexpectedly (pid ", *state->pid, ") from state ", state->from_state);
   const std::string subject = Subject(absl::StrCat(" ", state->processname, " crashed at ",
                                                    Asctime(now)));
+  const std::string key = absl::StrCat(state->groupname, ":", state->processname);
   if (options_.batch <= absl::ZeroDuration()) {
-    out_.Line("unexpected exit, mailing");
-    Mail(subject, message);
+    if (notifier_.mail_enabled()) out_.Line("unexpected exit, mailing");
+    Mail(subject, message, {key});
     return;
   }
-  out_.Line("unexpected exit, mailing with the next batch");
+  if (notifier_.mail_enabled()) out_.Line("unexpected exit, mailing with the next batch");
   if (batch_crashes_ == 0) batch_opened_ = now;
   ++batch_crashes_;
-  const std::string key = absl::StrCat(state->groupname, ":", state->processname);
   for (BatchEntry& entry : batch_) {
     if (entry.key == key) {
       ++entry.count;
@@ -148,10 +146,12 @@ void Crashmail::SendBatch() {
   if (batch_crashes_ == 1) {
     // One crash: the mail it would have had without --batch.
     const BatchEntry& only = batch_.front();
-    Mail(only.first_subject, only.first_message);
+    Mail(only.first_subject, only.first_message, {only.key});
   } else {
     std::vector<std::string> lines;
+    std::vector<std::string> processes;
     for (const BatchEntry& entry : batch_) {
+      processes.push_back(entry.key);
       lines.push_back(entry.count == 1
                           ? entry.first_line
                           : absl::StrCat(Asctime(entry.last), " -- ", entry.shown,
@@ -160,14 +160,16 @@ void Crashmail::SendBatch() {
     }
     Mail(Subject(absl::StrCat(" ", batch_crashes_, " unexpected exits since ",
                               Asctime(batch_opened_))),
-         absl::StrJoin(lines, "\n"));
+         absl::StrJoin(lines, "\n"), std::move(processes));
   }
   batch_.clear();
   batch_crashes_ = 0;
 }
 
-void Crashmail::Mail(std::string subject, std::string body) {
+void Crashmail::Mail(std::string subject, std::string body, std::vector<std::string> processes) {
   kit::OutgoingNotice notice;
+  notice.event = "crash";
+  notice.processes = std::move(processes);
   notice.subject = std::move(subject);
   notice.body = std::move(body);
   notice.reason = kCrashReason;

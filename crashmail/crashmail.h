@@ -14,7 +14,8 @@
 //     group G exited unexpectedly (pid N) from state S`; when it was sent,
 //     the `Mailed:` dump on stderr (kit/notifier.h). <time> is supervisor's
 //     get_asctime() (kit/python_text.h) in local time.
-//   - the same without -m: `unexpected exit, not mailing (no -m)`.
+//   - the same without -m: `unexpected exit, not mailing (no -m)` (a
+//     --webhook still gets the notice).
 //   - a PROCESS_STATE_EXITED payload crashmail cannot read (no `expected`
 //     or `pid`): one timestamped `reason=payload` line, nothing mailed.
 //   - anything else: nothing.
@@ -49,6 +50,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "crashmail/options.h"
+#include "kit/fleet.h"
 #include "kit/listener_output.h"
 #include "kit/notifier.h"
 #include "kit/process_selection.h"
@@ -62,6 +64,7 @@ namespace crashmail {
 struct CrashmailDeps {
   mailer::Mailer* mailer = nullptr;  // required when options.email is set
   kit::StderrWriter write_stderr;    // required; gets whole lines
+  kit::Fleet* fleet = nullptr;       // metrics and webhooks (optional)
   // The wall clock (absl::Now when unset) and its zone (the local zone when
   // unset): the times in subjects and bodies, and the batch's interval.
   std::function<absl::Time()> now;
@@ -112,7 +115,8 @@ class Crashmail {
   void OnExited(const protocol::Event& event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SendBatchIfDue() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SendBatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Mail(std::string subject, std::string body);
+  // Mail() sends a notice (mail, webhooks) about `processes` (group:name).
+  void Mail(std::string subject, std::string body, std::vector<std::string> processes);
   absl::Time Now() const;
   std::string Asctime(absl::Time time) const;
   // Subject() is `<-o>:` + `text`, or `text`.

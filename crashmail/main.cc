@@ -22,10 +22,12 @@
 #include "absl/types/optional.h"
 #include "crashmail/crashmail.h"
 #include "crashmail/options.h"
+#include "kit/fleet.h"
 #include "kit/listener_output.h"
 #include "kit/listener_process.h"
 #include "kit/notifier.h"
 #include "kit/stop_signals.h"
+#include "kit/version.h"
 #include "mailer/mailer.h"
 #include "subprocess/termination.h"
 
@@ -60,9 +62,18 @@ int main(int argc, char* argv[]) {
     kit::FdWriter(STDERR_FILENO)("crashmail must be run as a supervisor event listener\n");
     return 0;
   }
-  absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer =
-      kit::MakeMailer(crashmail::MailSettingsFor(*options));
+  const kit::MailSettings mail = crashmail::MailSettingsFor(*options);
+  absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer = kit::MakeMailer(mail);
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
+  absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
+      options->fleet,
+      {"crashmail", "", kit::kSvlistenVersion, options->log_format, false,
+       kit::MailChannelOf(mail)},
+      kit::FdWriter(STDERR_FILENO));
+  if (!fleet.ok()) return Fail(fleet.status().message(), true, kUsageExit);
+  (*fleet)->Publish();
+  // Reached from the stop-signal thread: it outlives main().
+  static kit::Fleet* live_fleet = fleet->get();
 
   // Before any thread (the mail queue's): a stop signal mails the batch
   // before the exit. The handler is reached under a lock that outlives
@@ -74,6 +85,7 @@ int main(int argc, char* argv[]) {
     if (live_handler != nullptr) {
       live_handler->Shutdown(kit::kMailGraceAtExit,
                              [] { svl::subprocess::KillRunningChildren(); });
+      live_fleet->Shutdown(kit::kWebhookGraceAtExit);
     }
   };
   if (absl::Status s = kit::WatchStopSignals("crashmail", shutdown); !s.ok()) {
@@ -82,6 +94,7 @@ int main(int argc, char* argv[]) {
   crashmail::CrashmailDeps deps;
   deps.mailer = mailer->get();
   deps.write_stderr = kit::FdWriter(STDERR_FILENO);
+  deps.fleet = fleet->get();
   crashmail::Crashmail handler(*std::move(options), std::move(deps));
   {
     absl::MutexLock lock(handler_mu);

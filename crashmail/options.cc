@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "kit/command_line.h"
+#include "kit/fleet_options.h"
 #include "kit/listener_options.h"
 #include "kit/option_values.h"
 #include "kit/python_text.h"
@@ -30,6 +31,10 @@ enum OptionId : int {
   kBatch,
   kLogFormat,
   kVersion,
+  kMetricsFile,
+  kWebhook,
+  kWebhookHeader,
+  kWebhookTimeout,
 };
 
 // The option table: upstream's short spec `hp:ao:s:m:` and long options at
@@ -49,6 +54,10 @@ constexpr OptionSpec kOptions[] = {
     {kBatch, '\0', "batch", true, 1},
     {kLogFormat, '\0', "log-format", true, 1},
     {kVersion, '\0', "version", false, 1},
+    {kMetricsFile, '\0', "metrics-file", true, 2},
+    {kWebhook, '\0', "webhook", true, 2},
+    {kWebhookHeader, '\0', "webhook-header", true, 2},
+    {kWebhookTimeout, '\0', "webhook-timeout", true, 2},
 };
 
 // Applies one option; `spelling` names the additions as written.
@@ -92,6 +101,16 @@ absl::Status Apply(const kit::OptionOccurrence& option, CrashmailOptions& option
       options.batch = *seconds;
       return absl::OkStatus();
     }
+    case kMetricsFile:
+      return kit::SetFleetOption(kit::FleetOption::kMetricsFile, spelling, value, &options.fleet);
+    case kWebhook:
+      return kit::SetFleetOption(kit::FleetOption::kWebhook, spelling, value, &options.fleet);
+    case kWebhookHeader:
+      return kit::SetFleetOption(kit::FleetOption::kWebhookHeader, spelling, value,
+                                 &options.fleet);
+    case kWebhookTimeout:
+      return kit::SetFleetOption(kit::FleetOption::kWebhookTimeout, spelling, value,
+                                 &options.fleet);
     case kLogFormat: {
       absl::StatusOr<kit::LogFormat> format = kit::ParseLogFormatOption(value);
       if (!format.ok()) return OptionValueError(spelling, format.status());
@@ -127,7 +146,7 @@ absl::StatusOr<CrashmailOptions> ParseCrashmailOptions(int argc, const char* con
 }
 
 absl::string_view CrashmailUsage() {
-  static constexpr char kUsage[] =
+  static constexpr char kBeforeFleet[] =
       R"(usage: crashmail [options]
 
 A supervisord event listener (subscribe it to PROCESS_STATE_EXITED): it mails
@@ -160,11 +179,14 @@ Additions (long options only):
   --log-format text|json timestamped, reason-coded stderr lines; json: every
                          stderr line is a JSON object
   --version              print the version and exit
-
+)";
+  static constexpr char kAfterFleet[] = R"(
 Example:
   crashmail -p program1 -p group1:program2 -m dev@example.com -o host1
 )";
-  return kUsage;
+  static const std::string* const usage =
+      new std::string(absl::StrCat(kBeforeFleet, "\n", kit::kFleetUsage, kAfterFleet));
+  return *usage;
 }
 
 }  // namespace crashmail

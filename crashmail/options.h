@@ -39,6 +39,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "kit/event_log.h"
+#include "kit/fleet_options.h"
 
 namespace svl {
 namespace crashmail {
@@ -67,6 +68,7 @@ struct CrashmailOptions {
   // crash, as upstream.
   absl::Duration batch = absl::ZeroDuration();
   kit::LogFormat log_format = kit::LogFormat::kText;  // --log-format
+  kit::FleetOptions fleet;  // --metrics-file, --webhook, --webhook-header, --webhook-timeout
 };
 
 // ParseCrashmailOptions()

@@ -18,9 +18,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "kit/fleet.h"
 #include "kit/listener_output.h"
 #include "kit/listener_process.h"
 #include "kit/notifier.h"
+#include "kit/version.h"
 #include "kit/process_selection.h"
 #include "kit/restart_journal.h"
 #include "memmon/memmon.h"
@@ -64,6 +66,15 @@ int main(int argc, char* argv[]) {
       kit::MakeMailer(memmon::MailSettingsFor(*options));
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
 
+  const kit::MailSettings mail = memmon::MailSettingsFor(*options);
+  absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
+      options->fleet,
+      {"memmon", options->name, kit::kSvlistenVersion, options->log_format, true,
+       kit::MailChannelOf(mail)},
+      kit::FdWriter(STDERR_FILENO));
+  if (!fleet.ok()) return Fail(fleet.status().message(), true, kUsageExit);
+  (*fleet)->Publish();
+
   std::string journal_problem;
   kit::RestartJournal journal =
       kit::OpenListenerJournal("memmon", options->state_dir, supervisor->server.url, self.group,
@@ -89,12 +100,14 @@ int main(int argc, char* argv[]) {
   deps.mailer = mailer->get();
   deps.write_stderr = kit::FdWriter(STDERR_FILENO);
   deps.journal = &journal;
+  deps.fleet = fleet->get();
   memmon::Memmon handler(*std::move(options), std::move(deps));
   return kit::RunEventLoop(
       "memmon", [&handler](const svl::protocol::Event& event) { return handler.HandleEvent(event); },
       // EOF: finish the round in flight; mails still waiting get
       // kMailGraceAtExit, then their commands are killed.
-      [&handler] {
+      [&handler, &fleet] {
         handler.Shutdown(kit::kMailGraceAtExit, [] { svl::subprocess::KillRunningChildren(); });
+        (*fleet)->Shutdown(kit::kWebhookGraceAtExit);
       });
 }

@@ -79,8 +79,9 @@ Memmon::Memmon(MemmonOptions options, MemmonDeps deps)
             restarter.full_namespecs = true;  // `foo:foo`, as upstream names them
             return restarter;
           }(),
-          deps_.client, deps_.journal != nullptr ? deps_.journal : &own_journal_, &out_),
-      notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity),
+          deps_.client, deps_.journal != nullptr ? deps_.journal : &own_journal_, &out_,
+          metrics()),
+      notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity, deps_.fleet),
       ticks_([this] { return Round(); }, &out_) {
   out_.AddSecret(options_.smtp_password);
 }
@@ -116,14 +117,27 @@ std::string Memmon::StatusBlock() const {
 }
 
 bool Memmon::Round() {
+  const absl::Time round_start = absl::Now();
+  const bool restarted = CheckAll();
+  if (kit::ListenerMetrics* m = metrics(); m != nullptr) {
+    const absl::Time round_end = absl::Now();
+    m->RecordCheck(round_failed_ ? "error" : "ok", round_end - round_start, round_end);
+    deps_.fleet->Publish();
+  }
+  return restarted;
+}
+
+bool Memmon::CheckAll() {
+  round_failed_ = false;
   restarter_.ClearRestarted();
   for (const kit::FinishedRestart& done : restarter_.FinishPending()) {
     Mail(absl::StrCat(out_.prefix(), "finished the restart of ", done.namespec),
-         absl::StrJoin(done.mail_lines, "\n"));
+         absl::StrJoin(done.mail_lines, "\n"), "restart", done.namespec);
   }
   out_.Block(kit::reason::kOk, StatusBlock());
   absl::StatusOr<std::vector<ProcessInfo>> all = table_.Processes(*deps_.client);
   if (!all.ok()) {
+    round_failed_ = true;
     out_.Line(absl::StrCat("Exception retrieving process info ",
                            kit::RenderRpcError(all.status()), ", not checking"));
     return restarter_.restarted();
@@ -145,6 +159,9 @@ bool Memmon::Round() {
   ForgetAllBut(listed, &over_limit_);
   ForgetAllBut(listed, &unmeasurable_);
   ForgetAllBut(listed, &mailed_);
+  if (kit::ListenerMetrics* m = metrics(); m != nullptr) {
+    m->ForgetProcessesExcept(std::vector<std::string>(listed.begin(), listed.end()));
+  }
   return restarter_.restarted();
 }
 
@@ -215,6 +232,9 @@ void Memmon::Check(const ProcessInfo& process, std::int64_t limit) {
   const absl::optional<std::int64_t> memory = Measure(process, namespec);
   if (!memory.has_value()) return;
   out_.Line(absl::StrCat(measure_, " of ", namespec, " is ", *memory));
+  if (kit::ListenerMetrics* m = metrics(); m != nullptr) {
+    m->SetProcessMemory(namespec, procfs::MemoryMeasureName(options_.memory), *memory);
+  }
   if (*memory <= limit) {  // strictly over restarts, as upstream
     over_limit_.erase(namespec);
     mailed_.erase(namespec);
@@ -283,18 +303,18 @@ void Memmon::Restart(const ProcessInfo& process, const std::string& namespec,
     case kit::RestartOutcome::kHeldBack:
       if (!gave_up.empty()) {
         Mail(absl::StrCat(out_.prefix(), "gave up restarting ", namespec),
-             absl::StrJoin(lines, "\n"));
+             absl::StrJoin(lines, "\n"), "give-up", namespec);
       }
       return;
     case kit::RestartOutcome::kStopFailed:
       over_limit_.erase(namespec);
       Mail(absl::StrCat(out_.prefix(), "failed to stop process ", namespec, ", exiting"),
-           failure_lines());
+           failure_lines(), "stop-failed", namespec);
       return;
     case kit::RestartOutcome::kNotStarted:
       over_limit_.erase(namespec);
       Mail(absl::StrCat(out_.prefix(), "failed to start process ", namespec, ", exiting"),
-           failure_lines());
+           failure_lines(), "start-failed", namespec);
       return;
     case kit::RestartOutcome::kDryRun:
     case kit::RestartOutcome::kRestarted:
@@ -315,12 +335,16 @@ void Memmon::Restart(const ProcessInfo& process, const std::string& namespec,
                     " the process named ", namespec, " at ", kit::PythonAsctime(now, zone), " ",
                     zone_name,
                     " because it was consuming too much memory (", memory, " bytes ", measure_,
-                    ")"));
+                    ")"),
+       "restart", namespec);
 }
 
-void Memmon::Mail(const std::string& subject, const std::string& body) {
+void Memmon::Mail(const std::string& subject, const std::string& body, const std::string& event,
+                  const std::string& namespec) {
   if (!notifier_.enabled()) return;
   kit::OutgoingNotice notice;
+  notice.event = event;
+  notice.processes = {namespec};
   notice.subject = subject;
   notice.body = body;
   notice.reason = kMemoryReason;

@@ -48,6 +48,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "kit/fleet.h"
 #include "kit/listener_output.h"
 #include "kit/notifier.h"
 #include "kit/process_restarter.h"
@@ -74,6 +75,8 @@ struct MemmonDeps {
   kit::StderrWriter write_stderr;            // required; gets whole lines
   // Restarts left unfinished (optional; an in-memory journal when null).
   kit::RestartJournal* journal = nullptr;
+  // Metrics and webhooks (optional; none when null).
+  kit::Fleet* fleet = nullptr;
   // The wall clock of the restart mail's date (absl::Now when unset) and its
   // zone (the local zone when unset).
   std::function<absl::Time()> now;
@@ -102,8 +105,10 @@ class Memmon {
   void Shutdown(absl::Duration mail_grace, const std::function<void()>& stop_deliveries);
 
  private:
-  // Round() is one TICK's work; true when it stopped or started a process.
+  // Round() is one TICK's work, counted as a check in the metrics; true
+  // when it stopped or started a process. CheckAll() is that work.
   bool Round();
+  bool CheckAll();
   std::string StatusBlock() const;
   // LimitOf() is the limit of the first rule that covers the process.
   absl::optional<std::int64_t> LimitOf(const supervisor_rpc::ProcessInfo& process) const;
@@ -114,7 +119,14 @@ class Memmon {
   void Check(const supervisor_rpc::ProcessInfo& process, std::int64_t limit);
   void Restart(const supervisor_rpc::ProcessInfo& process, const std::string& namespec,
                std::int64_t memory);
-  void Mail(const std::string& subject, const std::string& body);
+  // Mail() sends a notice (mail, webhooks) about `namespec`; `event` says
+  // what happened (restart, give-up, stop-failed, start-failed).
+  void Mail(const std::string& subject, const std::string& body, const std::string& event,
+            const std::string& namespec);
+  // metrics() is the fleet's metrics, or null.
+  kit::ListenerMetrics* metrics() const {
+    return deps_.fleet != nullptr ? deps_.fleet->metrics() : nullptr;
+  }
 
   const MemmonOptions options_;
   const MemmonDeps deps_;
@@ -127,6 +139,7 @@ class Memmon {
   kit::ProcessRestarter restarter_;
   absl::optional<procfs::ProcessTree> tree_;  // -c: this round's snapshot
   bool tree_scanned_ = false;
+  bool round_failed_ = false;  // this round could not list the processes
   absl::flat_hash_map<std::string, int> over_limit_;     // consecutive TICKs, per namespec
   absl::flat_hash_set<std::string> unmeasurable_;        // said once
   absl::flat_hash_set<std::string> mailed_;              // --notify-once

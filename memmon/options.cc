@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/control_chars.h"
 #include "kit/command_line.h"
+#include "kit/fleet_options.h"
 #include "kit/listener_options.h"
 #include "kit/option_values.h"
 #include "kit/python_text.h"
@@ -47,6 +48,10 @@ enum OptionId : int {
   kLogFormat,
   kStateDir,
   kVersion,
+  kMetricsFile,
+  kWebhook,
+  kWebhookHeader,
+  kWebhookTimeout,
 };
 
 // The option table: upstream's short spec `hcp:g:a:s:m:n:u:` and long
@@ -81,6 +86,10 @@ constexpr OptionSpec kOptions[] = {
     {kLogFormat, '\0', "log-format", true, 1},
     {kStateDir, '\0', "state-dir", true, 1},
     {kVersion, '\0', "version", false, 1},
+    {kMetricsFile, '\0', "metrics-file", true, 2},
+    {kWebhook, '\0', "webhook", true, 2},
+    {kWebhookHeader, '\0', "webhook-header", true, 2},
+    {kWebhookTimeout, '\0', "webhook-timeout", true, 2},
 };
 
 // Upstream's errors quote with Python's %r; the option is named as getopt
@@ -224,6 +233,16 @@ absl::Status Apply(const kit::OptionOccurrence& option, MemmonOptions& options) 
       options.log_format = *format;
       return absl::OkStatus();
     }
+    case kMetricsFile:
+      return kit::SetFleetOption(kit::FleetOption::kMetricsFile, spelling, value, &options.fleet);
+    case kWebhook:
+      return kit::SetFleetOption(kit::FleetOption::kWebhook, spelling, value, &options.fleet);
+    case kWebhookHeader:
+      return kit::SetFleetOption(kit::FleetOption::kWebhookHeader, spelling, value,
+                                 &options.fleet);
+    case kWebhookTimeout:
+      return kit::SetFleetOption(kit::FleetOption::kWebhookTimeout, spelling, value,
+                                 &options.fleet);
     case kStateDir:
       return kit::SetOneLineOption(spelling, value, "directory", &options.state_dir);
   }
@@ -262,7 +281,7 @@ absl::StatusOr<MemmonOptions> ParseMemmonOptions(int argc, const char* const arg
 }
 
 absl::string_view MemmonUsage() {
-  static constexpr char kUsage[] =
+  static constexpr char kBeforeFleet[] =
       R"(usage: memmon [options]
 
 A supervisord event listener (subscribe it to TICK_60): on each TICK it
@@ -332,11 +351,14 @@ Notifications and logs:
                          its limit again
   --log-format text|json timestamped, reason-coded stderr lines; json: every
                          stderr line is a JSON object
-
+)";
+  static constexpr char kAfterFleet[] = R"(
 Example:
   memmon -p program1=200MB -p group1:program2=1GB -g group2=300MB -a 1GB -m ops@example.com -n "Project 1"
 )";
-  return kUsage;
+  static const std::string* const usage =
+      new std::string(absl::StrCat(kBeforeFleet, "\n", kit::kFleetUsage, kAfterFleet));
+  return *usage;
 }
 
 }  // namespace memmon

@@ -50,6 +50,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "kit/event_log.h"
+#include "kit/fleet_options.h"
 #include "kit/restart_policy.h"
 #include "procfs/process_memory.h"
 
@@ -91,6 +92,7 @@ struct MemmonOptions {
   // limit again (failure mails always go).
   bool notify_once = false;
   kit::LogFormat log_format = kit::LogFormat::kText;  // --log-format
+  kit::FleetOptions fleet;  // --metrics-file, --webhook, --webhook-header, --webhook-timeout
   std::string state_dir;             // --state-dir ("" : kit::DefaultStateDir())
 
   // Not from the command line: memmon's own names under supervisord
