@@ -12,9 +12,11 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/types/optional.h"
 #include "kit/command_line.h"
+#include "kit/fleet.h"
 #include "kit/listener_output.h"
 #include "kit/listener_process.h"
 #include "kit/stop_signals.h"
+#include "kit/version.h"
 #include "mailer/mailer.h"
 #include "mailer/sendmail_mailer.h"
 #include "subprocess/termination.h"
@@ -61,7 +63,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
     return 0;
   }
   if (options->version) {
-    FdWriter(STDOUT_FILENO)(absl::StrCat(kind.listener, " ", kBatchMailVersion, "\n"));
+    FdWriter(STDOUT_FILENO)(absl::StrCat(kind.listener, " (svlisten) ", kSvlistenVersion, "\n"));
     return 0;
   }
   if (options->to.empty() || options->from.empty()) {
@@ -92,6 +94,19 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
     mailer = *std::move(smtp);
   }
 
+  absl::StatusOr<std::unique_ptr<Fleet>> fleet = Fleet::Create(
+      options->fleet,
+      {kind.listener, "", kSvlistenVersion, options->log_format, false,
+       options->sendmail.empty() ? "smtp" : "sendmail"},
+      FdWriter(STDERR_FILENO));
+  if (!fleet.ok()) {
+    FdWriter(STDERR_FILENO)(OptparseErrorReport(argv0, fleet.status().message()));
+    return kOptparseErrorExit;
+  }
+  (*fleet)->Publish();
+  // Reached from the stop-signal thread: it outlives this function.
+  static Fleet* live_fleet = fleet->get();
+
   // Before any thread (the mail queue's): a stop signal mails the batch
   // before the exit. The notifier is reached under a lock that outlives
   // this function, so a signal never finds it half destroyed.
@@ -101,6 +116,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
     absl::MutexLock lock(notifier_mu);
     if (live_notifier != nullptr) {
       live_notifier->Shutdown(kBatchGraceAtExit, [] { subprocess::KillRunningChildren(); });
+      live_fleet->Shutdown(kWebhookGraceAtExit);
     }
   };
   if (absl::Status s = WatchStopSignals(kind.listener, shutdown); !s.ok()) {
@@ -119,6 +135,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
   BatchDeps deps;
   deps.mailer = mailer.get();
   deps.write_stderr = FdWriter(STDERR_FILENO);
+  deps.fleet = fleet->get();
   BatchNotifier notifier(kind, std::move(settings), std::move(deps));
   {
     absl::MutexLock lock(notifier_mu);

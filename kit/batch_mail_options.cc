@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "kit/command_line.h"
+#include "kit/fleet_options.h"
 #include "kit/listener_options.h"
 #include "kit/option_values.h"
 #include "kit/python_text.h"
@@ -39,6 +40,10 @@ enum OptionId {
   kAllowPlaintextAuth,
   kLogFormat,
   kVersion,
+  kMetricsFile,
+  kWebhook,
+  kWebhookHeader,
+  kWebhookTimeout,
 };
 
 // Upstream's options at precedence 0, the additions at 1: an abbreviation
@@ -62,6 +67,10 @@ constexpr OptionSpec kOptions[] = {
     {kAllowPlaintextAuth, '\0', "allow-plaintext-auth", false, 1},
     {kLogFormat, '\0', "log-format", true, 1},
     {kVersion, '\0', "version", false, 1, true},
+    {kMetricsFile, '\0', "metrics-file", true, 2},
+    {kWebhook, '\0', "webhook", true, 2},
+    {kWebhookHeader, '\0', "webhook-header", true, 2},
+    {kWebhookTimeout, '\0', "webhook-timeout", true, 2},
 };
 
 constexpr char kUpstreamHelpOptions[] =
@@ -313,6 +322,19 @@ absl::StatusOr<BatchMailOptions> ParseBatchMailOptions(int argc, const char* con
         options.log_format = *format;
         break;
       }
+      case kMetricsFile:
+      case kWebhook:
+      case kWebhookHeader:
+      case kWebhookTimeout: {
+        const FleetOption which = option.id == kMetricsFile  ? FleetOption::kMetricsFile
+                                  : option.id == kWebhook    ? FleetOption::kWebhook
+                                  : option.id == kWebhookHeader ? FleetOption::kWebhookHeader
+                                                                : FleetOption::kWebhookTimeout;
+        if (absl::Status s = SetFleetOption(which, option.name, value, &options.fleet); !s.ok()) {
+          return s;
+        }
+        break;
+      }
     }
   }
   return options;
@@ -320,7 +342,7 @@ absl::StatusOr<BatchMailOptions> ParseBatchMailOptions(int argc, const char* con
 
 std::string BatchMailHelp(absl::string_view argv0) {
   return absl::StrCat("Usage: ", ProgramName(argv0), " [options]\n\n", kUpstreamHelpOptions,
-                      kAdditionsHelp);
+                      kAdditionsHelp, kFleetOptparseHelp);
 }
 
 }  // namespace kit

@@ -26,7 +26,8 @@
 // Additions (long only, and resolved after upstream's options, so that
 // every upstream abbreviation keeps its meaning): --smtp URL, --sendmail
 // COMMAND, --tls-ca-file FILE, --tls-no-verify, --allow-plaintext-auth,
-// --log-format text|json, --version.
+// --log-format text|json, --version; then the fleet options
+// (kit/fleet_options.h).
 //
 // Example:
 //
@@ -46,6 +47,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
 #include "kit/event_log.h"
+#include "kit/fleet_options.h"
 
 namespace svl {
 namespace kit {
@@ -74,6 +76,7 @@ struct BatchMailOptions {
   bool allow_plaintext_auth = false;   // --allow-plaintext-auth
   std::string sendmail;                // --sendmail ("" : SMTP)
   LogFormat log_format = LogFormat::kText;  // --log-format
+  FleetOptions fleet;  // --metrics-file, --webhook, --webhook-header, --webhook-timeout
 };
 
 // ParseBatchMailOptions()
@@ -104,10 +107,6 @@ absl::StatusOr<std::int64_t> TickEventSeconds(absl::string_view tick_event);
 // fraction, an exponent, "inf", "infinity" and "nan" in any case. Error:
 // "invalid floating-point value: 'X'".
 absl::StatusOr<double> ParsePythonFloat(absl::string_view text);
-
-// kBatchMailVersion is the version line --version prints after the
-// program's name: "<program> (svlisten) 0.1.0".
-inline constexpr char kBatchMailVersion[] = "(svlisten) 0.1.0";
 
 }  // namespace kit
 }  // namespace svl

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <utility>
@@ -30,12 +31,6 @@ constexpr size_t kDigestCodePoints = 76;
 
 // After this long without the -e TICK, the subscription is probably wrong.
 constexpr absl::Duration kNoTickWarning = absl::Hours(2);
-
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "localhost";
-  return name;
-}
 
 std::string LeftOutLine(size_t count) {
   return absl::StrCat("... and ", count, count == 1 ? " more line" : " more lines",
@@ -116,10 +111,10 @@ void BatchNotifier::OnHandledEvent(const protocol::Event& event) {
   if (!line.has_value()) return;
   out_.set_reason(kLineReason);
   out_.Line(*line);
-  Keep(*std::move(line));
+  Keep({*std::move(line), absl::StrCat(state->groupname, ":", state->processname)});
 }
 
-void BatchNotifier::Keep(std::string line) {
+void BatchNotifier::Keep(KeptLine line) {
   if (lines_.size() < kMaxBatchLines) {
     lines_.push_back(std::move(line));
   } else {
@@ -145,8 +140,16 @@ void BatchNotifier::OnTick() {
 
 void BatchNotifier::SendKept() {
   if (lines_.empty() || sending_) return;
-  std::vector<std::string> lines = std::move(lines_);
+  std::vector<KeptLine> lines = std::move(lines_);
   lines_.clear();
+  std::vector<std::string> texts;
+  std::vector<std::string> processes;  // each once, in the order of their first line
+  for (const KeptLine& line : lines) {
+    texts.push_back(line.text);
+    if (std::find(processes.begin(), processes.end(), line.process) == processes.end()) {
+      processes.push_back(line.process);
+    }
+  }
   const size_t left_out = left_out_;
   left_out_ = 0;
   mailer::Message message;
@@ -154,11 +157,28 @@ void BatchNotifier::SendKept() {
   message.to = absl::StrJoin(settings_.to, ", ");
   message.from = settings_.from;
   message.subject = subject_.value_or("");
-  message.body = absl::StrJoin(lines, "\n");
+  message.body = absl::StrJoin(texts, "\n");
   if (left_out > 0) absl::StrAppend(&message.body, "\n", LeftOutLine(left_out));
   message.date = Now();
   message.date_zone = Zone();
   message.message_id = deps_.message_id ? deps_.message_id() : MessageIdNow();
+  if (deps_.fleet != nullptr && deps_.fleet->webhooks_enabled()) {
+    WebhookNotice notice;
+    // The subject, or (crashsms has none) the first line, as a phone shows it.
+    notice.text = !message.subject.empty()
+                      ? message.subject
+                      : absl::StrCat(texts.front(), texts.size() > 1
+                                                        ? absl::StrCat(" (and ", texts.size() - 1,
+                                                                       " more)")
+                                                        : std::string());
+    notice.event = "batch";
+    notice.processes = std::move(processes);
+    notice.reason = kind_.handled_event;
+    notice.subject = message.subject;
+    notice.body = message.body;
+    notice.time = *message.date;
+    deps_.fleet->Notify(std::move(notice));
+  }
   sending_ = true;
   queue_.Enqueue({std::move(message),
                   [this, lines = std::move(lines), left_out](const mailer::Message& sent,
@@ -167,8 +187,9 @@ void BatchNotifier::SendKept() {
                   }});
 }
 
-void BatchNotifier::OnSent(std::vector<std::string> lines, size_t left_out,
+void BatchNotifier::OnSent(std::vector<KeptLine> lines, size_t left_out,
                            const mailer::Message& sent, const absl::Status& status) {
+  if (deps_.fleet != nullptr) deps_.fleet->RecordMailOutcome(status.ok());
   absl::MutexLock lock(&mu_);
   sending_ = false;
   if (status.ok()) {
@@ -188,10 +209,10 @@ void BatchNotifier::OnSent(std::vector<std::string> lines, size_t left_out,
   }
   // The unsent lines go first, in their order; the newest are the ones left
   // out when there are too many.
-  for (std::string& line : lines_) lines.push_back(std::move(line));
+  for (KeptLine& line : lines_) lines.push_back(std::move(line));
   lines_.clear();
   left_out_ += left_out;
-  for (std::string& line : lines) Keep(std::move(line));
+  for (KeptLine& line : lines) Keep(std::move(line));
   out_.Line(absl::StrCat("Failed to send notification email: ", count,
                          count == 1 ? " line kept" : " lines kept", " for the next one"));
 }

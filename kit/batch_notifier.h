@@ -54,6 +54,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "kit/event_log.h"
+#include "kit/fleet.h"
 #include "kit/listener_output.h"
 #include "kit/notice_queue.h"
 #include "mailer/mailer.h"
@@ -105,6 +106,9 @@ struct BatchDeps {
   absl::optional<absl::TimeZone> zone;
   // The Message-ID of each mail (MessageIdNow() when unset).
   std::function<std::string()> message_id;
+  // Metrics and webhooks (optional): each mail is also a `batch` webhook
+  // notice, and counted on `mail_channel`.
+  Fleet* fleet = nullptr;
 };
 
 // DigestOfBody() is `body` cut to its first 76 code points plus "..." when
@@ -143,11 +147,17 @@ class BatchNotifier {
       ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
+  // One line kept for the next mail, and the process (group:name) it is about.
+  struct KeptLine {
+    std::string text;
+    std::string process;
+  };
+
   void OnHandledEvent(const protocol::Event& event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnTick() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Keep(std::string line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Keep(KeptLine line) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SendKept() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void OnSent(std::vector<std::string> lines, size_t left_out, const mailer::Message& sent,
+  void OnSent(std::vector<KeptLine> lines, size_t left_out, const mailer::Message& sent,
               const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Time Now() const;
   absl::TimeZone Zone() const;
@@ -162,7 +172,7 @@ class BatchNotifier {
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool sending_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<std::string> lines_ ABSL_GUARDED_BY(mu_);
+  std::vector<KeptLine> lines_ ABSL_GUARDED_BY(mu_);
   size_t left_out_ ABSL_GUARDED_BY(mu_) = 0;  // lines beyond kMaxBatchLines
   std::int64_t elapsed_seconds_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time last_tick_ ABSL_GUARDED_BY(mu_);
