@@ -213,8 +213,10 @@ void BatchNotifier::OnSent(std::vector<KeptLine> lines, size_t left_out,
   lines_.clear();
   left_out_ += left_out;
   for (KeptLine& line : lines) Keep(std::move(line));
-  out_.Line(absl::StrCat("Failed to send notification email: ", count,
-                         count == 1 ? " line kept" : " lines kept", " for the next one"));
+  // Every line now waiting: the failed mail's and those gathered meanwhile.
+  const size_t kept = lines_.size() + left_out_;
+  out_.Line(absl::StrCat("Failed to send notification email: ", kept,
+                         kept == 1 ? " line kept" : " lines kept", " for the next one"));
 }
 
 void BatchNotifier::Shutdown(absl::Duration grace, const std::function<void()>& stop_delivery) {

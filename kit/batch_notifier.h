@@ -26,7 +26,8 @@
 //   Sending notification email:\nTo: a@x, b@y\nFrom: F\nSubject: S\nBody:\n<body>\n
 // (Subject `None` when unset; the body cut to 76 code points plus `...`).
 // When it failed: `Error sending email: <error>` and `Failed to send
-// notification email: N lines kept for the next one`, and the lines are
+// notification email: N lines kept for the next one` (N: every line now
+// waiting, those gathered during the attempt included), and the lines are
 // mailed with the next interval's. At most kMaxBatchLines lines are kept;
 // later ones are counted, and the next mail ends with a line saying how
 // many were left out. While a mail is still being sent (a slow server: the

@@ -215,6 +215,28 @@ TEST_F(BatchNotifierTest, FailedSendKeepsTheLinesForTheNextInterval) {
             "2026-12-01 14:32:51,728 -- cat:cat 1\n2026-12-01 14:32:51,728 -- web:web 2");
 }
 
+TEST_F(BatchNotifierTest, AFailureCountsTheLinesGatheredDuringTheAttempt) {
+  auto notifier = Make(Settings());
+  mailer_.FailWith(absl::UnavailableError("timed out"));
+  mailer_.Block();
+  Handle(*notifier, Exited("cat", 1));
+  Handle(*notifier, Tick());
+  mailer_.WaitUntilBlocked(1);
+  Handle(*notifier, Exited("web", 2));
+  mailer_.Release();
+  notifier->Drain();
+  EXPECT_NE(Stderr().find("Error sending email: timed out\n"
+                          "Failed to send notification email: 2 lines kept for the next one\n"),
+            std::string::npos)
+      << Stderr();
+  mailer_.FailWith(absl::OkStatus());
+  Handle(*notifier, Tick());
+  notifier->Drain();
+  ASSERT_EQ(mailer_.messages().size(), 2u);
+  EXPECT_EQ(mailer_.messages()[1].body,
+            "2026-12-01 14:32:51,728 -- cat:cat 1\n2026-12-01 14:32:51,728 -- web:web 2");
+}
+
 TEST_F(BatchNotifierTest, ABatchIsBoundedAndCountsWhatItLeftOut) {
   auto notifier = Make(Settings());
   for (size_t i = 0; i < kMaxBatchLines + 3; ++i) Handle(*notifier, Exited("cat", 1));
