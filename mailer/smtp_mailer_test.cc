@@ -38,6 +38,12 @@ using ::testing::EndsWith;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
 
+SmtpServerOptions StarttlsServer() {
+  SmtpServerOptions options;
+  options.starttls = true;
+  return options;
+}
+
 std::unique_ptr<SmtpMailer> MakeMailer(SmtpConfig config) {
   absl::StatusOr<std::unique_ptr<SmtpMailer>> mailer =
       SmtpMailer::Create(std::move(config));
@@ -164,7 +170,7 @@ TEST_F(SmtpMailerServerTest, RequiredStarttlsNotOfferedIsFailedPrecondition) {
 
 TEST(SmtpMailerStarttlsTest, DeliversOverStarttlsWithVerifiedCertificate) {
   absl::StatusOr<std::unique_ptr<SmtpServer>> server =
-      SmtpServer::Start(SmtpServerOptions{/*starttls=*/true});
+      SmtpServer::Start(StarttlsServer());
   ASSERT_THAT(server.status(), IsOk());
   SmtpConfig config;
   config.url = (*server)->url();
@@ -191,7 +197,7 @@ TEST(SmtpMailerStarttlsTest, DeliversOverStarttlsWithVerifiedCertificate) {
 
 TEST(SmtpMailerStarttlsTest, UntrustedCertificateIsRefused) {
   absl::StatusOr<std::unique_ptr<SmtpServer>> server =
-      SmtpServer::Start(SmtpServerOptions{/*starttls=*/true});
+      SmtpServer::Start(StarttlsServer());
   ASSERT_THAT(server.status(), IsOk());
   SmtpConfig config;
   config.url = (*server)->url();
