@@ -67,7 +67,7 @@ int main(int argc, char* argv[]) {
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
   absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
       options->fleet,
-      {"crashmail", "", kit::kSvlistenVersion, options->log_format, false,
+      {"crashmail", "", kit::kSvlistenVersion, options->log_format, {},
        kit::MailChannelOf(mail)},
       kit::FdWriter(STDERR_FILENO));
   if (!fleet.ok()) return Fail(fleet.status().message(), true, kUsageExit);

@@ -8,6 +8,7 @@
 // stderr line and exit status 1.
 #include <unistd.h>
 
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -67,7 +68,8 @@ int main(int argc, char* argv[]) {
   const kit::MailSettings mail = httpok::MailSettingsFor(*options);
   absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
       options->fleet,
-      {"httpok", options->name, kit::kSvlistenVersion, options->log_format, true,
+      {"httpok", options->name, kit::kSvlistenVersion, options->log_format,
+       {std::begin(kit::kCheckResults), std::end(kit::kCheckResults)},
        kit::MailChannelOf(mail)},
       kit::FdWriter(STDERR_FILENO));
   if (!fleet.ok()) return Fail(fleet.status().message(), true, kUsageExit);

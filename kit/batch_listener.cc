@@ -96,7 +96,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
 
   absl::StatusOr<std::unique_ptr<Fleet>> fleet = Fleet::Create(
       options->fleet,
-      {kind.listener, "", kSvlistenVersion, options->log_format, false,
+      {kind.listener, "", kSvlistenVersion, options->log_format, {},
        options->sendmail.empty() ? "smtp" : "sendmail"},
       FdWriter(STDERR_FILENO));
   if (!fleet.ok()) {

@@ -34,7 +34,7 @@ absl::StatusOr<std::unique_ptr<Fleet>> Fleet::Create(const FleetOptions& options
     settings.name = fleet->identity_.name;
     settings.version = fleet->identity_.version;
     settings.path = options.metrics_file;
-    settings.makes_checks = fleet->identity_.makes_checks;
+    settings.check_results = fleet->identity_.check_results;
     if (!fleet->identity_.mail_channel.empty()) {
       settings.notice_channels.push_back(fleet->identity_.mail_channel);
     }

@@ -18,7 +18,8 @@
 // Example:
 //
 //   absl::StatusOr<std::unique_ptr<Fleet>> fleet = Fleet::Create(
-//       options.fleet, {"httpok", options.name, kVersion, options.log_format, true, {"sendmail"}},
+//       options.fleet, {"httpok", options.name, kSvlistenVersion, options.log_format,
+//                      {"ok", "status"}, "sendmail"},
 //       FdWriter(STDERR_FILENO));
 //   ... policy: fleet->metrics()->RecordCheck(...); fleet->Notify(notice); ...
 //   fleet->Publish();                 // after each event
@@ -51,7 +52,7 @@ struct FleetIdentity {
   std::string name;      // -n ("" : none)
   std::string version;   // "0.1.0"
   LogFormat log_format = LogFormat::kText;
-  bool makes_checks = false;  // see MetricsSettings
+  std::vector<std::string> check_results;  // see MetricsSettings
   // The mail channel in use ("sendmail" or "smtp"), or "" for no mail.
   std::string mail_channel;
 };

@@ -43,11 +43,11 @@ struct FleetOptions {
 enum class FleetOption { kMetricsFile, kWebhook, kWebhookHeader, kWebhookTimeout };
 
 // SetFleetOption() applies one occurrence of `which` (written `name`, e.g.
-// "--webhook") with `value`. Errors are OptionValueError()s: "option
-// --webhook: 'ftp://x/' is not an http:// or https:// URL", "option
-// --webhook-header: missing ':' in 'X'", "option --webhook-timeout: 'x' is
-// not a positive number of seconds", "option --metrics-file: empty file
-// name".
+// "--webhook") with `value`. Errors are OptionValueError()s, e.g.
+//   option --webhook: 'ftp://x/' is not an http:// or https:// URL
+//   option --webhook-header: webhook header without ':' (expected "Name: value")
+//   option --webhook-timeout: 'x' is not a positive number of seconds
+//   option --metrics-file: empty file name
 absl::Status SetFleetOption(FleetOption which, absl::string_view name, absl::string_view value,
                             FleetOptions* options);
 

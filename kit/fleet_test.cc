@@ -37,7 +37,7 @@ class FleetTest : public ::testing::Test {
 
 TEST_F(FleetTest, WithoutOptionsItDoesNothing) {
   absl::StatusOr<std::unique_ptr<Fleet>> fleet =
-      Fleet::Create({}, {"crashmail", "", "0.1.0", LogFormat::kText, false, "sendmail"}, Writer());
+      Fleet::Create({}, {"crashmail", "", "0.1.0", LogFormat::kText, {}, "sendmail"}, Writer());
   ASSERT_TRUE(fleet.ok()) << fleet.status();
   EXPECT_EQ((*fleet)->metrics(), nullptr);
   EXPECT_FALSE((*fleet)->webhooks_enabled());
@@ -58,7 +58,7 @@ TEST_F(FleetTest, MetricsFileAndWebhookOutcomes) {
   options.metrics_file = *dir + "/crashmail.prom";
   options.webhooks = {(*server)->Url("/hook")};
   absl::StatusOr<std::unique_ptr<Fleet>> fleet = Fleet::Create(
-      options, {"crashmail", "edge1", "0.1.0", LogFormat::kText, false, "smtp"}, Writer());
+      options, {"crashmail", "edge1", "0.1.0", LogFormat::kText, {}, "smtp"}, Writer());
   ASSERT_TRUE(fleet.ok()) << fleet.status();
   ASSERT_NE((*fleet)->metrics(), nullptr);
   EXPECT_TRUE((*fleet)->webhooks_enabled());
@@ -92,7 +92,7 @@ TEST_F(FleetTest, AMissingMetricsDirectoryIsAnOptionError) {
   FleetOptions options;
   options.metrics_file = "/nonexistent/m.prom";
   absl::StatusOr<std::unique_ptr<Fleet>> fleet =
-      Fleet::Create(options, {"httpok", "", "0.1.0", LogFormat::kText, true, ""}, Writer());
+      Fleet::Create(options, {"httpok", "", "0.1.0", LogFormat::kText, {"ok"}, ""}, Writer());
   ASSERT_FALSE(fleet.ok());
   EXPECT_EQ(fleet.status().message(),
             "option --metrics-file: metrics file /nonexistent/m.prom: /nonexistent/ is not a "
@@ -105,7 +105,7 @@ TEST_F(FleetTest, APublishErrorIsWrittenOnceUntilItChanges) {
   FleetOptions options;
   options.metrics_file = *dir + "/m.prom";
   absl::StatusOr<std::unique_ptr<Fleet>> fleet =
-      Fleet::Create(options, {"httpok", "", "0.1.0", LogFormat::kText, true, ""}, Writer());
+      Fleet::Create(options, {"httpok", "", "0.1.0", LogFormat::kText, {"ok"}, ""}, Writer());
   ASSERT_TRUE(fleet.ok()) << fleet.status();
   // The file's place is taken by a directory: rename(2) fails.
   ASSERT_EQ(mkdir(options.metrics_file.c_str(), 0700), 0);

@@ -93,23 +93,28 @@ ListenerMetrics::ListenerMetrics(MetricsSettings settings)
                       .Labels(constant)
                       .Register(*registry_);
   f.build_info->Add({{"version", MetricsLabelValue(settings_.version)}}).Set(1);
-  f.checks = &prometheus::BuildCounter()
-                  .Name("svlisten_checks_total")
-                  .Help("Checks made, by result: ok or the reason code of the failure.")
-                  .Labels(constant)
-                  .Register(*registry_);
-  f.check_duration = &prometheus::BuildHistogram()
-                          .Name("svlisten_check_duration_seconds")
-                          .Help("How long each check took.")
-                          .Labels(constant)
-                          .Register(*registry_);
-  f.duration = &f.check_duration->Add({}, CheckBuckets());
-  f.last_check = &prometheus::BuildGauge()
-                      .Name("svlisten_last_check_timestamp_seconds")
-                      .Help("When the last check ended (Unix time); 0 before the first.")
-                      .Labels(constant)
-                      .Register(*registry_);
-  f.last_check_time = &f.last_check->Add({});
+  if (!settings_.check_results.empty()) {
+    f.checks = &prometheus::BuildCounter()
+                    .Name("svlisten_checks_total")
+                    .Help("Checks made, by result: ok or the reason code of the failure.")
+                    .Labels(constant)
+                    .Register(*registry_);
+    f.check_duration = &prometheus::BuildHistogram()
+                            .Name("svlisten_check_duration_seconds")
+                            .Help("How long each check took.")
+                            .Labels(constant)
+                            .Register(*registry_);
+    f.duration = &f.check_duration->Add({}, CheckBuckets());
+    f.last_check = &prometheus::BuildGauge()
+                        .Name("svlisten_last_check_timestamp_seconds")
+                        .Help("When the last check ended (Unix time); 0 before the first.")
+                        .Labels(constant)
+                        .Register(*registry_);
+    f.last_check_time = &f.last_check->Add({});
+    for (const std::string& result : settings_.check_results) {
+      f.checks->Add({{"result", MetricsLabelValue(result)}});
+    }
+  }
   f.restarts = &prometheus::BuildCounter()
                     .Name("svlisten_restarts_total")
                     .Help("Processes restarted, by process (group:name).")
@@ -125,9 +130,6 @@ ListenerMetrics::ListenerMetrics(MetricsSettings settings)
                    .Help("Notices sent (ok) or not (error), by channel.")
                    .Labels(constant)
                    .Register(*registry_);
-  if (settings_.makes_checks) {
-    for (const char* result : kCheckResults) f.checks->Add({{"result", result}});
-  }
   for (const std::string& channel : settings_.notice_channels) {
     for (const char* result : {"ok", "error"}) {
       f.notices->Add({{"channel", MetricsLabelValue(channel)}, {"result", result}});
@@ -144,6 +146,7 @@ ListenerMetrics::~ListenerMetrics() = default;
 
 void ListenerMetrics::RecordCheck(absl::string_view result, absl::Duration duration,
                                   absl::Time when) {
+  if (families_->checks == nullptr) return;
   families_->checks->Add({{"result", MetricsLabelValue(result)}}).Increment();
   families_->duration->Observe(absl::ToDoubleSeconds(duration));
   families_->last_check_time->Set(absl::ToDoubleSeconds(when - absl::UnixEpoch()));

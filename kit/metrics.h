@@ -10,10 +10,12 @@
 // Series (every one labelled listener="<program>", and name="<-n name>"
 // when the listener has one):
 //   svlisten_build_info{version}                          gauge, 1
+// and, for a listener that makes checks (httpok, memmon):
 //   svlisten_checks_total{result}                         counter; result is
 //       "ok" or a reason code (status, body, timeout, refused, dns, tls, error)
 //   svlisten_check_duration_seconds                       histogram
 //   svlisten_last_check_timestamp_seconds                 gauge, Unix time
+// and for every listener:
 //   svlisten_restarts_total{process}                      counter
 //   svlisten_restart_failures_total{process}              counter
 //   svlisten_notices_total{channel,result}                counter; channel
@@ -56,8 +58,7 @@ class Registry;
 namespace svl {
 namespace kit {
 
-// The check results every check-making listener reports, so that each
-// series exists (at 0) from the start and rate() works on it.
+// The results of httpok's checks: "ok" and its reason codes.
 inline constexpr const char* kCheckResults[] = {"ok",      "status", "body", "timeout",
                                                 "refused", "dns",    "tls",  "error"};
 
@@ -67,9 +68,10 @@ struct MetricsSettings {
   std::string name;      // -n ("" : no name label)
   std::string version;   // "0.1.0"
   std::string path;      // the file written by Publish()
-  // Whether the listener makes checks: every kCheckResults series then
-  // exists from the start, at 0.
-  bool makes_checks = false;
+  // The results of the listener's checks (e.g. kCheckResults), each series
+  // existing from the start at 0; empty for a listener that makes no checks,
+  // which then has no check series at all.
+  std::vector<std::string> check_results;
   // The notice channels in use ("sendmail", "smtp", "webhook"): their ok
   // and error series exist from the start, at 0.
   std::vector<std::string> notice_channels;
@@ -87,7 +89,7 @@ class ListenerMetrics {
   ListenerMetrics& operator=(const ListenerMetrics&) = delete;
 
   // RecordCheck() counts one check with its result and duration, ended at
-  // `when`.
+  // `when` (nothing for a listener without check_results).
   void RecordCheck(absl::string_view result, absl::Duration duration, absl::Time when);
   // RecordRestart() / RecordRestartFailure() count a restart of `process`
   // (group:name) and one that failed.

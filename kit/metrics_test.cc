@@ -35,7 +35,7 @@ std::vector<std::string> Entries(const std::string& dir) {
 
 std::unique_ptr<ListenerMetrics> Make(const std::string& name, const std::string& path) {
   absl::StatusOr<std::unique_ptr<ListenerMetrics>> metrics =
-      ListenerMetrics::Create({"httpok", name, "0.1.0", path, false, {}});
+      ListenerMetrics::Create({"httpok", name, "0.1.0", path, {"ok", "status"}, {}});
   EXPECT_TRUE(metrics.ok()) << metrics.status();
   return metrics.ok() ? *std::move(metrics) : nullptr;
 }
@@ -74,7 +74,9 @@ TEST(ListenerMetricsTest, SeriesAndLabels) {
 
 TEST(ListenerMetricsTest, KnownSeriesStartAtZero) {
   absl::StatusOr<std::unique_ptr<ListenerMetrics>> metrics =
-      ListenerMetrics::Create({"httpok", "", "0.1.0", "/tmp/unused.prom", true, {"smtp", "webhook"}});
+      ListenerMetrics::Create({"httpok", "", "0.1.0", "/tmp/unused.prom",
+                               {std::begin(kCheckResults), std::end(kCheckResults)},
+                               {"smtp", "webhook"}});
   ASSERT_TRUE(metrics.ok()) << metrics.status();
   const std::string text = (*metrics)->Render();
   for (const char* result : kCheckResults) {
@@ -88,6 +90,19 @@ TEST(ListenerMetricsTest, KnownSeriesStartAtZero) {
     }
   }
   EXPECT_THAT(text, Not(HasSubstr("channel=\"sendmail\"")));
+}
+
+TEST(ListenerMetricsTest, NoCheckSeriesForAListenerWithoutChecks) {
+  absl::StatusOr<std::unique_ptr<ListenerMetrics>> metrics =
+      ListenerMetrics::Create({"crashmail", "", "0.1.0", "/tmp/unused.prom", {}, {"sendmail"}});
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  (*metrics)->RecordCheck("ok", absl::Seconds(1), absl::Now());
+  const std::string text = (*metrics)->Render();
+  EXPECT_THAT(text, Not(HasSubstr("svlisten_checks_total")));
+  EXPECT_THAT(text, Not(HasSubstr("svlisten_check_duration_seconds")));
+  EXPECT_THAT(text, Not(HasSubstr("svlisten_last_check_timestamp_seconds")));
+  EXPECT_THAT(text, HasSubstr("svlisten_notices_total{listener=\"crashmail\",channel=\"sendmail\","
+                              "result=\"ok\"} 0\n"));
 }
 
 TEST(ListenerMetricsTest, NoNameLabelWithoutName) {
@@ -158,11 +173,11 @@ TEST(ListenerMetricsTest, PublishErrorNamesTheFile) {
 
 TEST(ListenerMetricsTest, CreateRefusesAMissingDirectory) {
   absl::StatusOr<std::unique_ptr<ListenerMetrics>> metrics =
-      ListenerMetrics::Create({"httpok", "", "0.1.0", "/nonexistent/dir/m.prom", false, {}});
+      ListenerMetrics::Create({"httpok", "", "0.1.0", "/nonexistent/dir/m.prom", {}, {}});
   ASSERT_FALSE(metrics.ok());
   EXPECT_EQ(metrics.status().message(),
             "metrics file /nonexistent/dir/m.prom: /nonexistent/dir/ is not a directory");
-  metrics = ListenerMetrics::Create({"httpok", "", "0.1.0", "/tmp/", false, {}});
+  metrics = ListenerMetrics::Create({"httpok", "", "0.1.0", "/tmp/", {}, {}});
   ASSERT_FALSE(metrics.ok());
   EXPECT_EQ(metrics.status().message(), "metrics file /tmp/ names a directory, not a file");
 }

@@ -160,8 +160,23 @@ std::string WebhookJson(const WebhookNotice& notice) {
   return document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+std::string ShownWebhookUrl(absl::string_view url) {
+  const size_t scheme_end = url.find("://");
+  // Not a URL at all: shown as written (credentials masked), to be fixed.
+  if (scheme_end == absl::string_view::npos) return base::RedactUrl(url);
+  const size_t authority_start = scheme_end + 3;
+  size_t authority_end = url.find_first_of("/?#", authority_start);
+  if (authority_end == absl::string_view::npos) authority_end = url.size();
+  absl::string_view authority = url.substr(authority_start, authority_end - authority_start);
+  const size_t at = authority.rfind('@');
+  if (at != absl::string_view::npos) authority.remove_prefix(at + 1);
+  const absl::string_view rest = url.substr(authority_end);
+  return absl::StrCat(url.substr(0, authority_start), authority,
+                      rest.empty() || rest == "/" ? rest : "/***");
+}
+
 absl::Status CheckWebhookUrl(absl::string_view url) {
-  const std::string shown = base::RedactUrl(url);
+  const std::string shown = ShownWebhookUrl(url);
   if (std::any_of(url.begin(), url.end(), [](char c) { return c == ' '; }) ||
       base::HasAsciiControl(url)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -211,7 +226,7 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseWebhookHeader(absl::str
 WebhookClient::WebhookClient(WebhookConfig config) : config_(std::move(config)) {}
 
 absl::Status WebhookClient::Post(const std::string& url, const std::string& json) const {
-  const std::string prefix = absl::StrCat("webhook ", base::RedactUrl(url), ": ");
+  const std::string prefix = absl::StrCat("webhook ", ShownWebhookUrl(url), ": ");
   curl::Slist headers;
   // "Expect:" keeps curl from waiting for a 100 Continue before a large body.
   for (absl::string_view line : {"Content-Type: application/json", "Expect:"}) {

@@ -6,7 +6,7 @@
 // Mattermost and Rocket.Chat incoming webhooks show it as it is); the
 // other fields are for machines:
 //
-//   {"text":"httpok [edge1]: web:web restarted (status=503)","listener":"httpok",
+//   {"text":"httpok [edge1]: http://db1/health: bad status returned","listener":"httpok",
 //    "name":"edge1","host":"db1","event":"restart","processes":["web:web"],
 //    "reason":"status=503","subject":"...","body":"...","time":"2026-12-01T13:32:51Z"}
 //
@@ -19,7 +19,9 @@
 // connection, or closed before a response) or a 5xx answer is retried once;
 // any other answer than 2xx is an error. TLS is verified against the
 // system's CAs (or `ca_file`). Credentials in a URL never appear in an
-// error: the URL is shown through base::RedactUrl().
+// error: the URL is shown through ShownWebhookUrl(), which keeps only its
+// scheme, host and port (Slack's and most services' URLs carry their
+// secret in the path).
 //
 // Example:
 //
@@ -69,6 +71,12 @@ struct WebhookConfig {
   absl::Duration timeout = kDefaultWebhookTimeout;  // per attempt
   std::string ca_file;  // "" : the system's CAs
 };
+
+// ShownWebhookUrl() is `url` as stderr and errors show it: the scheme,
+// host and port, the user information dropped and any path or query
+// replaced by `/***`: "https://hooks.slack.com/***",
+// "http://127.0.0.1:8080" (nothing after the port).
+std::string ShownWebhookUrl(absl::string_view url);
 
 // CheckWebhookUrl() accepts an http:// or https:// URL with a host and
 // without control characters or spaces. kInvalidArgument otherwise, the URL

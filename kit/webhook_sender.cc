@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "base/url_redaction.h"
 #include "kit/webhook.h"
 
 namespace svl {
@@ -59,7 +58,7 @@ bool WebhookSender::HasWorkOrStopping() const {
 
 void WebhookSender::Report(const std::string& url, const std::string& event,
                            absl::Status status) const {
-  if (on_done_) on_done_(WebhookOutcome{base::RedactUrl(url), event, std::move(status)});
+  if (on_done_) on_done_(WebhookOutcome{ShownWebhookUrl(url), event, std::move(status)});
 }
 
 void WebhookSender::Run() {
@@ -84,7 +83,7 @@ void WebhookSender::Run() {
       for (const std::string& url : client_.config().urls) {
         Report(url, event,
                absl::ResourceExhaustedError(absl::StrCat(
-                   "webhook ", base::RedactUrl(url), ": dropped: too many notices waiting")));
+                   "webhook ", ShownWebhookUrl(url), ": dropped: too many notices waiting")));
       }
     }
     if (have_notice) {

@@ -42,7 +42,7 @@ namespace kit {
 
 // How one notice fared at one URL.
 struct WebhookOutcome {
-  std::string shown_url;  // base::RedactUrl() of the URL
+  std::string shown_url;  // ShownWebhookUrl() of the URL
   std::string event;      // WebhookNotice::event
   absl::Status status;    // OK, or why it was not delivered (or dropped)
 };

@@ -104,8 +104,8 @@ TEST(WebhookSenderTest, NoticesArriveInOrder) {
     sender.Send(Notice("recovery"));
     EXPECT_TRUE(sender.DrainFor(kWaitTimeout));
     EXPECT_THAT(Lines(outcomes.Get()),
-                ElementsAre(absl::StrCat("restart@", url, ": OK"),
-                            absl::StrCat("recovery@", url, ": OK")));
+                ElementsAre(absl::StrCat("restart@", ShownWebhookUrl(url), ": OK"),
+                            absl::StrCat("recovery@", ShownWebhookUrl(url), ": OK")));
   }
   EXPECT_THAT(Bodies(*server),
               ElementsAre(WebhookJson(Notice("restart")), WebhookJson(Notice("recovery"))));
@@ -123,7 +123,8 @@ TEST(WebhookSenderTest, EveryUrlGetsTheNotice) {
   first->SetResponse(svl::testing::MakeResponse(404, "Not Found"));
   const std::string second_url =
       absl::StrCat("http://user:secret@127.0.0.1:", second->port(), "/hook");
-  const std::string second_shown = absl::StrCat("http://***@127.0.0.1:", second->port(), "/hook");
+  // Neither the credentials nor the path (often a secret itself) are shown.
+  const std::string second_shown = absl::StrCat("http://127.0.0.1:", second->port(), "/***");
   Outcomes outcomes;
   {
     WebhookSender sender({{first->Url("/a"), second_url}, {}, kDefaultWebhookTimeout, ""}, 16,
@@ -131,8 +132,9 @@ TEST(WebhookSenderTest, EveryUrlGetsTheNotice) {
     sender.Send(Notice("crash"));
   }  // the destructor drains
   EXPECT_THAT(Lines(outcomes.Get()),
-              ElementsAre(absl::StrCat("crash@", first->Url("/a"), ": FAILED_PRECONDITION: webhook ",
-                                       first->Url("/a"), ": HTTP 404 Not Found"),
+              ElementsAre(absl::StrCat("crash@", ShownWebhookUrl(first->Url("/a")),
+                                       ": FAILED_PRECONDITION: webhook ",
+                                       ShownWebhookUrl(first->Url("/a")), ": HTTP 404 Not Found"),
                           absl::StrCat("crash@", second_shown, ": OK")));
   EXPECT_THAT(Bodies(*first), ElementsAre(WebhookJson(Notice("crash"))));
   EXPECT_THAT(Bodies(*second), ElementsAre(WebhookJson(Notice("crash"))));
@@ -152,6 +154,8 @@ TEST(WebhookSenderTest, StuckEndpointNeitherBlocksSendNorKeepsMoreThanCapacity) 
   });
   const std::string stuck_url = stuck->Url("/stuck");
   const std::string other_url = other->Url("/other");
+  const std::string stuck_shown = ShownWebhookUrl(stuck_url);
+  const std::string other_shown = ShownWebhookUrl(other_url);
   Outcomes outcomes;
   WebhookSender sender({{stuck_url, other_url}, {}, kWaitTimeout, ""}, 1, outcomes.Callback());
   // Declared after the sender and the servers: a failing test still lets
@@ -175,18 +179,18 @@ TEST(WebhookSenderTest, StuckEndpointNeitherBlocksSendNorKeepsMoreThanCapacity) 
   const std::string dropped = "RESOURCE_EXHAUSTED: webhook ";
   EXPECT_THAT(
       Lines(outcomes.Get()),
-      ElementsAre(absl::StrCat("first@", stuck_url, ": OK"),
-                  absl::StrCat("first@", other_url, ": OK"),
-                  absl::StrCat("second@", stuck_url, ": ", dropped, stuck_url,
+      ElementsAre(absl::StrCat("first@", stuck_shown, ": OK"),
+                  absl::StrCat("first@", other_shown, ": OK"),
+                  absl::StrCat("second@", stuck_shown, ": ", dropped, stuck_shown,
                                ": dropped: too many notices waiting"),
-                  absl::StrCat("second@", other_url, ": ", dropped, other_url,
+                  absl::StrCat("second@", other_shown, ": ", dropped, other_shown,
                                ": dropped: too many notices waiting"),
-                  absl::StrCat("third@", stuck_url, ": ", dropped, stuck_url,
+                  absl::StrCat("third@", stuck_shown, ": ", dropped, stuck_shown,
                                ": dropped: too many notices waiting"),
-                  absl::StrCat("third@", other_url, ": ", dropped, other_url,
+                  absl::StrCat("third@", other_shown, ": ", dropped, other_shown,
                                ": dropped: too many notices waiting"),
-                  absl::StrCat("fourth@", stuck_url, ": OK"),
-                  absl::StrCat("fourth@", other_url, ": OK")));
+                  absl::StrCat("fourth@", stuck_shown, ": OK"),
+                  absl::StrCat("fourth@", other_shown, ": OK")));
   EXPECT_THAT(Bodies(*stuck),
               ElementsAre(WebhookJson(Notice("first")), WebhookJson(Notice("fourth"))));
   EXPECT_THAT(Bodies(*other),
@@ -210,11 +214,11 @@ TEST(WebhookSenderTest, DestructorEndsAfterTheTimeoutOfAHangingEndpoint) {
   }
   const std::vector<WebhookOutcome> got = outcomes.Get();
   ASSERT_EQ(got.size(), 1);
-  EXPECT_EQ(got[0].shown_url, url);
+  EXPECT_EQ(got[0].shown_url, ShownWebhookUrl(url));
   EXPECT_EQ(got[0].event, "give-up");
   EXPECT_THAT(got[0].status,
               StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       StartsWith(absl::StrCat("webhook ", url, ": Operation timed out after "))));
+                       StartsWith(absl::StrCat("webhook ", ShownWebhookUrl(url), ": Operation timed out after "))));
   EXPECT_EQ(server->requests().size(), 1);
 }
 

@@ -120,6 +120,17 @@ TEST(CheckWebhookUrlTest, AcceptsHttpAndHttps) {
   EXPECT_THAT(CheckWebhookUrl("http://example.com"), IsOk());
 }
 
+TEST(ShownWebhookUrlTest, KeepsSchemeHostAndPortOnly) {
+  EXPECT_EQ(ShownWebhookUrl("https://hooks.slack.com/services/T000/B000/XXXX"),
+            "https://hooks.slack.com/***");
+  EXPECT_EQ(ShownWebhookUrl("http://user:secret@127.0.0.1:8080/hook?token=t"),
+            "http://127.0.0.1:8080/***");
+  EXPECT_EQ(ShownWebhookUrl("http://h:9?token=t"), "http://h:9/***");
+  EXPECT_EQ(ShownWebhookUrl("http://h/"), "http://h/");
+  EXPECT_EQ(ShownWebhookUrl("http://[::1]:9"), "http://[::1]:9");
+  EXPECT_EQ(ShownWebhookUrl("no-scheme"), "no-scheme");
+}
+
 TEST(CheckWebhookUrlTest, RefusesOtherSchemes) {
   EXPECT_THAT(CheckWebhookUrl("ftp://x/"),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -131,14 +142,14 @@ TEST(CheckWebhookUrlTest, RefusesOtherSchemes) {
                                             "'' is not an http:// or https:// URL"));
   EXPECT_THAT(CheckWebhookUrl("smtp://u:secret@mail/"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "'smtp://***@mail/' is not an http:// or https:// URL"));
+                       "'smtp://mail/' is not an http:// or https:// URL"));
 }
 
 TEST(CheckWebhookUrlTest, RefusesUrlsWithoutHost) {
   EXPECT_THAT(CheckWebhookUrl("http:///x"),
-              StatusIs(absl::StatusCode::kInvalidArgument, "'http:///x' has no host"));
+              StatusIs(absl::StatusCode::kInvalidArgument, "'http:///***' has no host"));
   EXPECT_THAT(CheckWebhookUrl("https://user:secret@:443/x"),
-              StatusIs(absl::StatusCode::kInvalidArgument, "'https://***@:443/x' has no host"));
+              StatusIs(absl::StatusCode::kInvalidArgument, "'https://:443/***' has no host"));
   EXPECT_THAT(CheckWebhookUrl("http://[]/"),
               StatusIs(absl::StatusCode::kInvalidArgument, "'http://[]/' has no host"));
 }
@@ -146,19 +157,19 @@ TEST(CheckWebhookUrlTest, RefusesUrlsWithoutHost) {
 TEST(CheckWebhookUrlTest, RefusesSpacesAndControlCharacters) {
   EXPECT_THAT(CheckWebhookUrl("http://x/a b"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "'http://x/a b' holds a space or a control character"));
+                       "'http://x/***' holds a space or a control character"));
   EXPECT_THAT(CheckWebhookUrl("http://u:secret@x/a\r\nb"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "'http://***@x/a\\r\\nb' holds a space or a control character"));
+                       "'http://x/***' holds a space or a control character"));
   EXPECT_THAT(CheckWebhookUrl(absl::string_view("http://x/\0", 10)),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "'http://x/\\x00' holds a space or a control character"));
+                       "'http://x/***' holds a space or a control character"));
 }
 
 TEST(CheckWebhookUrlTest, RefusesWhatLibcurlCannotParse) {
   EXPECT_THAT(CheckWebhookUrl("http://u:secret@x:99999/"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       absl::StrCat("'http://***@x:99999/' is not a valid URL: ",
+                       absl::StrCat("'http://x:99999/' is not a valid URL: ",
                                     curl_url_strerror(CURLUE_BAD_PORT_NUMBER))));
 }
 
@@ -252,7 +263,7 @@ TEST(WebhookClientTest, ServerErrorTwiceIsAnError) {
   WebhookClient client({{url}, {}, kDefaultWebhookTimeout, ""});
   EXPECT_THAT(client.Post(url, WebhookJson(RestartNotice())),
               StatusIs(absl::StatusCode::kUnavailable,
-                       absl::StrCat("webhook ", url, ": HTTP 503 Service Unavailable (after a retry)")));
+                       absl::StrCat("webhook ", ShownWebhookUrl(url), ": HTTP 503 Service Unavailable (after a retry)")));
   EXPECT_EQ(server->requests().size(), 2);
 }
 
@@ -264,7 +275,7 @@ TEST(WebhookClientTest, ClientErrorIsNotRetried) {
   WebhookClient client({{url}, {}, kDefaultWebhookTimeout, ""});
   EXPECT_THAT(client.Post(url, WebhookJson(RestartNotice())),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       absl::StrCat("webhook ", url, ": HTTP 404 Not Found")));
+                       absl::StrCat("webhook ", ShownWebhookUrl(url), ": HTTP 404 Not Found")));
   EXPECT_EQ(server->requests().size(), 1);
 }
 
@@ -278,7 +289,7 @@ TEST(WebhookClientTest, RedirectIsNotFollowed) {
   WebhookClient client({{url}, {}, kDefaultWebhookTimeout, ""});
   EXPECT_THAT(client.Post(url, WebhookJson(RestartNotice())),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       absl::StrCat("webhook ", url, ": HTTP 301 Moved Permanently")));
+                       absl::StrCat("webhook ", ShownWebhookUrl(url), ": HTTP 301 Moved Permanently")));
   const std::vector<HttpRequest> requests = server->requests();
   ASSERT_EQ(requests.size(), 1);
   EXPECT_EQ(requests[0].target, "/hook");
@@ -292,7 +303,7 @@ TEST(WebhookClientTest, TimeoutIsNotRetried) {
   WebhookClient client({{url}, {}, absl::Milliseconds(200), ""});
   EXPECT_THAT(client.Post(url, WebhookJson(RestartNotice())),
               StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       AllOf(StartsWith(absl::StrCat("webhook ", url, ": Operation timed out after ")),
+                       AllOf(StartsWith(absl::StrCat("webhook ", ShownWebhookUrl(url), ": Operation timed out after ")),
                              EndsWith(" milliseconds with 0 bytes received"))));
   EXPECT_EQ(server->requests().size(), 1);
   EXPECT_EQ(server->connections(), 1);
@@ -306,7 +317,7 @@ TEST(WebhookClientTest, ConnectionClosedWithoutAnswerIsRetried) {
   WebhookClient client({{url}, {}, kDefaultWebhookTimeout, ""});
   EXPECT_THAT(client.Post(url, WebhookJson(RestartNotice())),
               StatusIs(absl::StatusCode::kUnavailable,
-                       absl::StrCat("webhook ", url, ": Empty reply from server (after a retry)")));
+                       absl::StrCat("webhook ", ShownWebhookUrl(url), ": Empty reply from server (after a retry)")));
   EXPECT_EQ(server->requests().size(), 2);
   EXPECT_EQ(server->connections(), 2);
 }
@@ -329,7 +340,7 @@ TEST(WebhookClientTest, RefusedConnectionIsRetriedThenAnError) {
   WebhookClient client({{url}, {}, kDefaultWebhookTimeout, ""});
   EXPECT_THAT(client.Post(url, WebhookJson(RestartNotice())),
               StatusIs(absl::StatusCode::kUnavailable,
-                       AllOf(StartsWith(absl::StrCat("webhook ", url, ": Failed to connect to 127.0.0.1 port ",
+                       AllOf(StartsWith(absl::StrCat("webhook ", ShownWebhookUrl(url), ": Failed to connect to 127.0.0.1 port ",
                                                      (*refused)->port(), " after ")),
                              EndsWith(" ms: Connection refused (after a retry)"))));
 }
@@ -342,8 +353,8 @@ TEST(WebhookClientTest, PasswordNeverAppearsInErrors) {
   WebhookClient client({{url}, {}, kDefaultWebhookTimeout, ""});
   EXPECT_THAT(client.Post(url, WebhookJson(RestartNotice())),
               StatusIs(absl::StatusCode::kUnavailable,
-                       absl::StrCat("webhook http://***@127.0.0.1:", server->port(),
-                                    "/hook: HTTP 500 Internal Server Error (after a retry)")));
+                       absl::StrCat("webhook http://127.0.0.1:", server->port(),
+                                    "/***: HTTP 500 Internal Server Error (after a retry)")));
   const std::vector<HttpRequest> requests = server->requests();
   ASSERT_EQ(requests.size(), 2);
   EXPECT_EQ(requests[0].Header("Authorization"), "Basic dXNlcjpzZWNyZXQ=");  // user:secret
@@ -354,8 +365,8 @@ TEST(WebhookClientTest, PasswordNeverAppearsInErrors) {
       absl::StrCat("http://user:secret@127.0.0.1:", (*refused)->port(), "/hook");
   const absl::Status status = client.Post(refused_url, WebhookJson(RestartNotice()));
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kUnavailable,
-                               AllOf(StartsWith(absl::StrCat("webhook http://***@127.0.0.1:",
-                                                             (*refused)->port(), "/hook: ")),
+                               AllOf(StartsWith(absl::StrCat("webhook http://127.0.0.1:",
+                                                             (*refused)->port(), "/***: ")),
                                      Not(HasSubstr("secret")))));
 }
 
@@ -366,7 +377,7 @@ TEST(WebhookClientTest, BadConfiguredHeaderSendsNothing) {
   WebhookClient client({{url}, {{"X-Key", "secret\r\nInjected: 1"}}, kDefaultWebhookTimeout, ""});
   EXPECT_THAT(client.Post(url, WebhookJson(RestartNotice())),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       absl::StrCat("webhook ", url,
+                       absl::StrCat("webhook ", ShownWebhookUrl(url),
                                     ": header 'X-Key' has a control character in its value")));
   EXPECT_EQ(server->connections(), 0);
 }

@@ -69,7 +69,7 @@ int main(int argc, char* argv[]) {
   const kit::MailSettings mail = memmon::MailSettingsFor(*options);
   absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
       options->fleet,
-      {"memmon", options->name, kit::kSvlistenVersion, options->log_format, true,
+      {"memmon", options->name, kit::kSvlistenVersion, options->log_format, {"ok", "error"},
        kit::MailChannelOf(mail)},
       kit::FdWriter(STDERR_FILENO));
   if (!fleet.ok()) return Fail(fleet.status().message(), true, kUsageExit);
