@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kit/listener_options.h"
 #include "kit/python_text.h"
 #include "protocol/listener.h"
 #include "protocol/payloads.h"
@@ -41,7 +42,9 @@ Crashmail::Crashmail(CrashmailOptions options, CrashmailDeps deps)
       // Neither -p nor -a: every process, as upstream in effect.
       selection_(options_.programs, options_.any || options_.programs.empty(), {}),
       notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity, deps_.fleet) {
-  out_.AddSecret(options_.smtp_password);
+  for (const std::string& secret : kit::SmtpSecretForms(options_.smtp_user, options_.smtp_password)) {
+    out_.AddSecret(secret);
+  }
 }
 
 Crashmail::~Crashmail() { Drain(); }

@@ -65,6 +65,24 @@ int main(int argc, char* argv[]) {
   const kit::MailSettings mail = crashmail::MailSettingsFor(*options);
   absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer = kit::MakeMailer(mail);
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
+  // Before any thread (the mail queue's, the webhooks'): a stop signal
+  // mails the batch before the exit. The handler and the fleet are reached
+  // under a lock that outlives main(), so a signal never finds them half
+  // destroyed.
+  static absl::Mutex* const handler_mu = new absl::Mutex;
+  static crashmail::Crashmail* live_handler = nullptr;
+  static kit::Fleet* live_fleet = nullptr;
+  const auto shutdown = [] {
+    absl::MutexLock lock(handler_mu);
+    if (live_handler != nullptr) {
+      live_handler->Shutdown(kit::kMailGraceAtExit,
+                             [] { svl::subprocess::KillRunningChildren(); });
+      if (live_fleet != nullptr) live_fleet->Shutdown(kit::kWebhookGraceAtExit);
+    }
+  };
+  if (absl::Status s = kit::WatchStopSignals("crashmail", shutdown); !s.ok()) {
+    return Fail(s.message(), false, 1);
+  }
   absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
       options->fleet,
       {"crashmail", "", kit::kSvlistenVersion, options->log_format, {},
@@ -72,25 +90,7 @@ int main(int argc, char* argv[]) {
       kit::FdWriter(STDERR_FILENO));
   if (!fleet.ok()) return Fail(fleet.status().message(), true, kUsageExit);
   (*fleet)->Publish();
-  // Reached from the stop-signal thread: it outlives main().
-  static kit::Fleet* live_fleet = fleet->get();
 
-  // Before any thread (the mail queue's): a stop signal mails the batch
-  // before the exit. The handler is reached under a lock that outlives
-  // main(), so a signal never finds it half destroyed.
-  static absl::Mutex* const handler_mu = new absl::Mutex;
-  static crashmail::Crashmail* live_handler = nullptr;
-  const auto shutdown = [] {
-    absl::MutexLock lock(handler_mu);
-    if (live_handler != nullptr) {
-      live_handler->Shutdown(kit::kMailGraceAtExit,
-                             [] { svl::subprocess::KillRunningChildren(); });
-      live_fleet->Shutdown(kit::kWebhookGraceAtExit);
-    }
-  };
-  if (absl::Status s = kit::WatchStopSignals("crashmail", shutdown); !s.ok()) {
-    return Fail(s.message(), false, 1);
-  }
   crashmail::CrashmailDeps deps;
   deps.mailer = mailer->get();
   deps.write_stderr = kit::FdWriter(STDERR_FILENO);
@@ -99,6 +99,7 @@ int main(int argc, char* argv[]) {
   {
     absl::MutexLock lock(handler_mu);
     live_handler = &handler;
+    live_fleet = fleet->get();
   }
   const int status = kit::RunEventLoop(
       "crashmail",
@@ -112,5 +113,6 @@ int main(int argc, char* argv[]) {
       shutdown);
   absl::MutexLock lock(handler_mu);
   live_handler = nullptr;
+  live_fleet = nullptr;
   return status;
 }

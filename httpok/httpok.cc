@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "httpok/reasons.h"
 #include "kit/gcore.h"
+#include "kit/listener_options.h"
 #include "kit/python_text.h"
 #include "protocol/listener.h"
 
@@ -80,7 +81,9 @@ HttpOk::HttpOk(HttpOkOptions options, HttpOkDeps deps)
       ticks_([this] { return Round(); }, &out_) {
   const size_t colon = options_.user.find(':');
   if (colon != std::string::npos) out_.AddSecret(options_.user.substr(colon + 1));
-  out_.AddSecret(options_.smtp_password);
+  for (const std::string& secret : kit::SmtpSecretForms(options_.smtp_user, options_.smtp_password)) {
+    out_.AddSecret(secret);
+  }
 }
 
 HttpOk::~HttpOk() { Drain(); }

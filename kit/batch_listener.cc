@@ -14,6 +14,7 @@
 #include "kit/command_line.h"
 #include "kit/fleet.h"
 #include "kit/listener_output.h"
+#include "kit/listener_options.h"
 #include "kit/listener_process.h"
 #include "kit/stop_signals.h"
 #include "kit/version.h"
@@ -94,6 +95,23 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
     mailer = *std::move(smtp);
   }
 
+  // Before any thread (the mail queue's, the webhooks'): a stop signal
+  // mails the batch before the exit. The notifier and the fleet are reached
+  // under a lock that outlives this function, so a signal never finds them
+  // half destroyed.
+  static absl::Mutex* const notifier_mu = new absl::Mutex;
+  static BatchNotifier* live_notifier = nullptr;
+  static Fleet* live_fleet = nullptr;
+  const auto shutdown = [] {
+    absl::MutexLock lock(notifier_mu);
+    if (live_notifier != nullptr) {
+      live_notifier->Shutdown(kBatchGraceAtExit, [] { subprocess::KillRunningChildren(); });
+      if (live_fleet != nullptr) live_fleet->Shutdown(kWebhookGraceAtExit);
+    }
+  };
+  if (absl::Status s = WatchStopSignals(kind.listener, shutdown); !s.ok()) {
+    return Fail(kind, s.message());
+  }
   absl::StatusOr<std::unique_ptr<Fleet>> fleet = Fleet::Create(
       options->fleet,
       {kind.listener, "", kSvlistenVersion, options->log_format, {},
@@ -104,24 +122,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
     return kOptparseErrorExit;
   }
   (*fleet)->Publish();
-  // Reached from the stop-signal thread: it outlives this function.
-  static Fleet* live_fleet = fleet->get();
 
-  // Before any thread (the mail queue's): a stop signal mails the batch
-  // before the exit. The notifier is reached under a lock that outlives
-  // this function, so a signal never finds it half destroyed.
-  static absl::Mutex* const notifier_mu = new absl::Mutex;
-  static BatchNotifier* live_notifier = nullptr;
-  const auto shutdown = [] {
-    absl::MutexLock lock(notifier_mu);
-    if (live_notifier != nullptr) {
-      live_notifier->Shutdown(kBatchGraceAtExit, [] { subprocess::KillRunningChildren(); });
-      live_fleet->Shutdown(kWebhookGraceAtExit);
-    }
-  };
-  if (absl::Status s = WatchStopSignals(kind.listener, shutdown); !s.ok()) {
-    return Fail(kind, s.message());
-  }
 
   BatchSettings settings;
   settings.to = options->to;
@@ -131,7 +132,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
   settings.tick_seconds = *tick_seconds;
   settings.interval_seconds = options->interval_seconds;
   settings.log_format = options->log_format;
-  if (!password.empty()) settings.secrets.push_back(password);
+  settings.secrets = SmtpSecretForms(options->user, password);
   BatchDeps deps;
   deps.mailer = mailer.get();
   deps.write_stderr = FdWriter(STDERR_FILENO);
@@ -140,6 +141,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
   {
     absl::MutexLock lock(notifier_mu);
     live_notifier = &notifier;
+    live_fleet = fleet->get();
   }
   const int status = RunEventLoop(
       kind.listener,
@@ -153,6 +155,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
       shutdown);
   absl::MutexLock lock(notifier_mu);
   live_notifier = nullptr;
+  live_fleet = nullptr;
   return status;
 }
 

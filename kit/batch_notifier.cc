@@ -34,7 +34,8 @@ constexpr absl::Duration kNoTickWarning = absl::Hours(2);
 
 std::string LeftOutLine(size_t count) {
   return absl::StrCat("... and ", count, count == 1 ? " more line" : " more lines",
-                      ", left out: a batch keeps at most ", kMaxBatchLines);
+                      ", left out: a batch keeps at most ", kMaxBatchLines, " lines (",
+                      kMaxBatchBytes >> 20, " MiB)");
 }
 
 }  // namespace
@@ -115,7 +116,8 @@ void BatchNotifier::OnHandledEvent(const protocol::Event& event) {
 }
 
 void BatchNotifier::Keep(KeptLine line) {
-  if (lines_.size() < kMaxBatchLines) {
+  if (lines_.size() < kMaxBatchLines && kept_bytes_ + line.text.size() <= kMaxBatchBytes) {
+    kept_bytes_ += line.text.size();
     lines_.push_back(std::move(line));
   } else {
     ++left_out_;
@@ -142,10 +144,17 @@ void BatchNotifier::SendKept() {
   if (lines_.empty() || sending_) return;
   std::vector<KeptLine> lines = std::move(lines_);
   lines_.clear();
+  kept_bytes_ = 0;
   std::vector<std::string> texts;
+  // For the webhooks: only what they have not been told yet (a mail that
+  // failed is tried again with the same lines).
+  std::vector<std::string> new_texts;
   std::vector<std::string> processes;  // each once, in the order of their first line
-  for (const KeptLine& line : lines) {
+  for (KeptLine& line : lines) {
     texts.push_back(line.text);
+    if (line.posted) continue;
+    line.posted = true;
+    new_texts.push_back(line.text);
     if (std::find(processes.begin(), processes.end(), line.process) == processes.end()) {
       processes.push_back(line.process);
     }
@@ -162,24 +171,26 @@ void BatchNotifier::SendKept() {
   message.date = Now();
   message.date_zone = Zone();
   message.message_id = deps_.message_id ? deps_.message_id() : MessageIdNow();
-  if (deps_.fleet != nullptr && deps_.fleet->webhooks_enabled()) {
+  if (deps_.fleet != nullptr && deps_.fleet->webhooks_enabled() && !new_texts.empty()) {
     WebhookNotice notice;
     // The subject, or (crashsms has none) the first line, as a phone shows it.
     notice.text = !message.subject.empty()
                       ? message.subject
-                      : absl::StrCat(texts.front(), texts.size() > 1
-                                                        ? absl::StrCat(" (and ", texts.size() - 1,
-                                                                       " more)")
-                                                        : std::string());
+                      : absl::StrCat(new_texts.front(),
+                                     new_texts.size() > 1
+                                         ? absl::StrCat(" (and ", new_texts.size() - 1, " more)")
+                                         : std::string());
     notice.event = "batch";
     notice.processes = std::move(processes);
     notice.reason = kind_.handled_event;
     notice.subject = message.subject;
-    notice.body = message.body;
+    notice.body = absl::StrJoin(new_texts, "\n");
+    if (left_out > 0) absl::StrAppend(&notice.body, "\n", LeftOutLine(left_out));
     notice.time = *message.date;
     deps_.fleet->Notify(std::move(notice));
   }
   sending_ = true;
+  in_flight_lines_ = lines.size() + left_out;
   queue_.Enqueue({std::move(message),
                   [this, lines = std::move(lines), left_out](const mailer::Message& sent,
                                                               const absl::Status& status) mutable {
@@ -192,6 +203,7 @@ void BatchNotifier::OnSent(std::vector<KeptLine> lines, size_t left_out,
   if (deps_.fleet != nullptr) deps_.fleet->RecordMailOutcome(status.ok());
   absl::MutexLock lock(&mu_);
   sending_ = false;
+  in_flight_lines_ = 0;
   if (status.ok()) {
     out_.Block(kMailReason,
                absl::StrCat("Sending notification email:\nTo: ", sent.to, "\nFrom: ", sent.from,
@@ -211,6 +223,7 @@ void BatchNotifier::OnSent(std::vector<KeptLine> lines, size_t left_out,
   // out when there are too many.
   for (KeptLine& line : lines_) lines.push_back(std::move(line));
   lines_.clear();
+  kept_bytes_ = 0;
   left_out_ += left_out;
   for (KeptLine& line : lines) Keep(std::move(line));
   // Every line now waiting: the failed mail's and those gathered meanwhile.
@@ -236,11 +249,13 @@ void BatchNotifier::Shutdown(absl::Duration grace, const std::function<void()>& 
   if (drained) return;
   stop_delivery();
   absl::MutexLock lock(&mu_);
-  const size_t waiting = lines_.size() + left_out_;
+  // Every line is accounted for: those of the mail that did not end, and
+  // those that waited behind it.
+  const size_t lost = in_flight_lines_ + lines_.size() + left_out_;
   out_.Log(kMailReason,
            absl::StrCat("the mail being sent did not end within ", absl::FormatDuration(grace),
-                        waiting > 0 ? absl::StrCat("; ", waiting, " more lines were not mailed")
-                                    : std::string()));
+                        ": ", lost, lost == 1 ? " line was" : " lines were", " not mailed: ",
+                        kind_.listener, " is stopping"));
 }
 
 }  // namespace kit

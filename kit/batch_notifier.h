@@ -28,7 +28,8 @@
 // When it failed: `Error sending email: <error>` and `Failed to send
 // notification email: N lines kept for the next one` (N: every line now
 // waiting, those gathered during the attempt included), and the lines are
-// mailed with the next interval's. At most kMaxBatchLines lines are kept;
+// mailed with the next interval's (a webhook is told each line once). At
+// most kMaxBatchLines lines and kMaxBatchBytes bytes are kept;
 // later ones are counted, and the next mail ends with a line saying how
 // many were left out. While a mail is still being sent (a slow server: the
 // SMTP transport's own deadline bounds it) the interval's lines wait for
@@ -67,6 +68,8 @@ namespace kit {
 
 // The most lines one batch keeps (a flapping program adds one per exit).
 inline constexpr size_t kMaxBatchLines = 1000;
+// The most bytes of lines one batch keeps (a payload may hold megabytes).
+inline constexpr size_t kMaxBatchBytes = 1 << 20;
 
 // How long the batch still unsent at SIGTERM may take to be mailed: below
 // supervisord's default stopwaitsecs (10 s), so the mail is not killed.
@@ -143,7 +146,8 @@ class BatchNotifier {
   // Shutdown() is for a listener that stops (EOF, SIGTERM): events are no
   // longer handled, the lines kept are mailed now (interval or not), and
   // the mail gets `grace` at most; then `stop_delivery` is called. Lines
-  // that could not be mailed are counted on stderr.
+  // that could not be mailed (those of the mail that did not end included)
+  // are counted on stderr.
   void Shutdown(absl::Duration grace, const std::function<void()>& stop_delivery)
       ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -152,6 +156,7 @@ class BatchNotifier {
   struct KeptLine {
     std::string text;
     std::string process;
+    bool posted = false;  // already in a webhook notice
   };
 
   void OnHandledEvent(const protocol::Event& event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -174,7 +179,9 @@ class BatchNotifier {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool sending_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<KeptLine> lines_ ABSL_GUARDED_BY(mu_);
-  size_t left_out_ ABSL_GUARDED_BY(mu_) = 0;  // lines beyond kMaxBatchLines
+  size_t left_out_ ABSL_GUARDED_BY(mu_) = 0;  // lines beyond kMaxBatchLines/Bytes
+  size_t kept_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // the bytes of lines_' texts
+  size_t in_flight_lines_ ABSL_GUARDED_BY(mu_) = 0;  // lines in the mail being sent
   std::int64_t elapsed_seconds_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time last_tick_ ABSL_GUARDED_BY(mu_);
   bool warned_no_tick_ ABSL_GUARDED_BY(mu_) = false;

@@ -246,7 +246,23 @@ TEST_F(BatchNotifierTest, ABatchIsBoundedAndCountsWhatItLeftOut) {
   const std::string body = mailer_.messages()[0].body;
   EXPECT_EQ(std::count(body.begin(), body.end(), '\n'), static_cast<long>(kMaxBatchLines));
   EXPECT_EQ(body.substr(body.rfind('\n') + 1),
-            "... and 3 more lines, left out: a batch keeps at most 1000");
+            "... and 3 more lines, left out: a batch keeps at most 1000 lines (1 MiB)");
+}
+
+TEST_F(BatchNotifierTest, ABatchIsBoundedInBytesToo) {
+  auto notifier = Make(Settings());
+  const std::string huge(300 * 1024, 'x');  // a line of 600 KiB: group:name
+  Handle(*notifier, Exited(huge, 1));
+  Handle(*notifier, Exited(huge, 2));  // over 1 MiB with the first: left out
+  Handle(*notifier, Exited("cat", 3));
+  Handle(*notifier, Tick());
+  notifier->Drain();
+  ASSERT_EQ(mailer_.messages().size(), 1u);
+  const std::string body = mailer_.messages()[0].body;
+  EXPECT_EQ(std::count(body.begin(), body.end(), '\n'), 2);
+  EXPECT_NE(body.find(" -- cat:cat 3\n... and 1 more line, left out: a batch keeps at most 1000 "
+                      "lines (1 MiB)"),
+            std::string::npos);
 }
 
 TEST_F(BatchNotifierTest, LinesWaitWhileAMailIsInFlight) {
@@ -292,7 +308,9 @@ TEST_F(BatchNotifierTest, ShutdownGivesUpAHangingMailAfterItsGrace) {
     mailer_.Release();
   });
   EXPECT_TRUE(stopped);
-  EXPECT_NE(Stderr().find("the mail being sent did not end within 50ms"), std::string::npos)
+  EXPECT_NE(Stderr().find("the mail being sent did not end within 50ms: 1 line was not mailed: "
+                          "crashmailbatch is stopping"),
+            std::string::npos)
       << Stderr();
 }
 

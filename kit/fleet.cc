@@ -113,7 +113,12 @@ void Fleet::Publish() {
 }
 
 void Fleet::Shutdown(absl::Duration grace) {
-  if (sender_ != nullptr) sender_->DrainFor(grace);
+  if (sender_ != nullptr && !sender_->DrainFor(grace)) {
+    // A hanging endpoint must not hold the exit: what is left is given up
+    // (each one a `reason=webhook` line) and the POST in progress aborted.
+    sender_->Abandon();
+    sender_->Drain();
+  }
   Publish();
 }
 

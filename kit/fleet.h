@@ -90,8 +90,9 @@ class Fleet {
   void RecordMailOutcome(bool sent);
   // Publish() writes the metrics file (nothing without --metrics-file).
   void Publish();
-  // Shutdown() gives the webhook notices still waiting `grace` at most,
-  // then publishes once more.
+  // Shutdown() gives the webhook notices still waiting `grace` at most
+  // (then they are given up, the POST in progress within about a second),
+  // and publishes once more.
   void Shutdown(absl::Duration grace);
 
  private:

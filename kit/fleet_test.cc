@@ -107,12 +107,13 @@ TEST_F(FleetTest, APublishErrorIsWrittenOnceUntilItChanges) {
   absl::StatusOr<std::unique_ptr<Fleet>> fleet =
       Fleet::Create(options, {"httpok", "", "0.1.0", LogFormat::kText, {"ok"}, ""}, Writer());
   ASSERT_TRUE(fleet.ok()) << fleet.status();
-  // The file's place is taken by a directory: rename(2) fails.
+  // The file's place is taken by a directory: it is not replaced.
   ASSERT_EQ(mkdir(options.metrics_file.c_str(), 0700), 0);
   (*fleet)->Publish();
   (*fleet)->Publish();
   const std::string err = Err();
-  const std::string what = "reason=metrics msg=\"cannot rename ";
+  const std::string what = absl::StrCat("reason=metrics msg=\"metrics file ", options.metrics_file,
+                                        " is not a regular file: not replacing it\"");
   ASSERT_TRUE(absl::StrContains(err, what)) << err;
   EXPECT_EQ(err.find(what), err.rfind(what)) << err;
 }

@@ -1,8 +1,10 @@
 #include "kit/listener_options.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -50,6 +52,14 @@ absl::Status SetSmtpPasswordOption(absl::string_view name, absl::string_view val
   }
   *out = std::string(value);
   return absl::OkStatus();
+}
+
+std::vector<std::string> SmtpSecretForms(absl::string_view user, absl::string_view password) {
+  if (password.empty()) return {};
+  const std::string nul(1, '\0');
+  return {std::string(password), absl::Base64Escape(password),
+          absl::Base64Escape(absl::StrCat(nul, user, nul, password)),
+          absl::Base64Escape(absl::StrCat(user, nul, user, nul, password))};
 }
 
 absl::StatusOr<LogFormat> ParseLogFormatOption(absl::string_view value) {

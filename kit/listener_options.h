@@ -22,6 +22,7 @@
 #define SVL_KIT_LISTENER_OPTIONS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -53,6 +54,13 @@ absl::Status CheckSmtpPassword(absl::string_view value);
 absl::Status SetSmtpUrlOption(absl::string_view name, absl::string_view value, std::string* out);
 absl::Status SetSmtpPasswordOption(absl::string_view name, absl::string_view value,
                                    std::string* out);
+
+// SmtpSecretForms() is every form in which an SMTP password may come back
+// in a server's reply, to be kept out of the logs (ListenerOutput::
+// AddSecret()): the password itself and the base64 of what AUTH PLAIN
+// ("\0user\0password", "user\0user\0password") and AUTH LOGIN (the
+// password) send. Empty for an empty password.
+std::vector<std::string> SmtpSecretForms(absl::string_view user, absl::string_view password);
 
 // ParseLogFormatOption() is ParseLogFormat() with the reason "'X' is not
 // text or json".

@@ -109,6 +109,15 @@ TEST(CheckSmtpOptionSetTest, FirstMissingPartIsNamed) {
                        "option --smtp-password needs --smtp-user"));
 }
 
+TEST(SmtpSecretFormsTest, ThePasswordAndWhatAuthSends) {
+  EXPECT_TRUE(SmtpSecretForms("bob", "").empty());
+  // base64("\0bob\0EnvSecretPW") is what a server may quote back.
+  EXPECT_EQ(SmtpSecretForms("bob", "EnvSecretPW"),
+            (std::vector<std::string>{"EnvSecretPW", "RW52U2VjcmV0UFc=",
+                                      "AGJvYgBFbnZTZWNyZXRQVw==",
+                                      "Ym9iAGJvYgBFbnZTZWNyZXRQVw=="}));
+}
+
 }  // namespace
 }  // namespace kit
 }  // namespace svl

@@ -77,6 +77,10 @@ absl::StatusOr<std::unique_ptr<ListenerMetrics>> ListenerMetrics::Create(Metrics
     return absl::InvalidArgumentError(
         absl::StrCat("metrics file ", settings.path, ": ", dir, " is not a directory"));
   }
+  if (lstat(settings.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "metrics file ", settings.path, " is not a regular file (Publish() would replace it)"));
+  }
   return std::unique_ptr<ListenerMetrics>(new ListenerMetrics(std::move(settings)));
 }
 
@@ -206,6 +210,12 @@ std::string ListenerMetrics::Render() const {
 absl::Status ListenerMetrics::Publish() const {
   const std::string text = Render();
   absl::MutexLock lock(&publish_mu_);
+  // rename(2) would replace whatever is there: a FIFO, a device, a symlink.
+  struct stat st;
+  if (lstat(settings_.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "metrics file ", settings_.path, " is not a regular file: not replacing it"));
+  }
   const size_t slash = settings_.path.rfind('/');
   const std::string dir = slash == std::string::npos ? "" : settings_.path.substr(0, slash + 1);
   const std::string base =

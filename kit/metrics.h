@@ -80,9 +80,10 @@ struct MetricsSettings {
 // ListenerMetrics holds one listener's metrics (see the top).
 class ListenerMetrics {
  public:
-  // Create() checks that the file's directory exists and is a directory
-  // (kInvalidArgument naming it otherwise); the file itself is written by
-  // Publish().
+  // Create() checks that the file's directory exists and is a directory,
+  // and that the file, if it exists, is a regular file (not a FIFO, device,
+  // directory or symlink): kInvalidArgument naming it otherwise. The file
+  // itself is written by Publish().
   static absl::StatusOr<std::unique_ptr<ListenerMetrics>> Create(MetricsSettings settings);
   ~ListenerMetrics();
   ListenerMetrics(const ListenerMetrics&) = delete;
@@ -106,8 +107,9 @@ class ListenerMetrics {
 
   // Render() is the text exposition of every series.
   std::string Render() const;
-  // Publish() writes Render() to the file, atomically. An errno status
-  // naming the file when it cannot.
+  // Publish() writes Render() to the file, atomically; never over anything
+  // but a regular file (kFailedPrecondition). An errno status naming the
+  // file when it cannot.
   absl::Status Publish() const;
 
  private:

@@ -171,6 +171,30 @@ TEST(ListenerMetricsTest, PublishErrorNamesTheFile) {
             absl::StrCat("cannot write metrics file ", temporary, ": Is a directory"));
 }
 
+TEST(ListenerMetricsTest, NeverReplacesAnythingButARegularFile) {
+  absl::StatusOr<std::string> dir = testing::MakeTestDir("metrics-special");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  const std::string fifo = *dir + "/fifo.prom";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  absl::StatusOr<std::unique_ptr<ListenerMetrics>> refused =
+      ListenerMetrics::Create({"httpok", "", "0.1.0", fifo, {}, {}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(),
+            absl::StrCat("metrics file ", fifo,
+                         " is not a regular file (Publish() would replace it)"));
+  // Made a symlink after start-up: Publish() leaves it alone.
+  const std::string path = *dir + "/m.prom";
+  auto metrics = Make("", path);
+  ASSERT_NE(metrics, nullptr);
+  ASSERT_EQ(symlink("/dev/null", path.c_str()), 0);
+  const absl::Status status = metrics->Publish();
+  EXPECT_EQ(status.message(),
+            absl::StrCat("metrics file ", path, " is not a regular file: not replacing it"));
+  struct stat st;
+  ASSERT_EQ(lstat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+}
+
 TEST(ListenerMetricsTest, CreateRefusesAMissingDirectory) {
   absl::StatusOr<std::unique_ptr<ListenerMetrics>> metrics =
       ListenerMetrics::Create({"httpok", "", "0.1.0", "/nonexistent/dir/m.prom", {}, {}});

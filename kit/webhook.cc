@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -96,8 +97,15 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 }
 
 // One POST on a fresh handle (so a retry opens a fresh connection).
+// libcurl's progress callback (called about once a second, and more often
+// while data moves): a non-zero answer aborts the transfer.
+int AbortWhenCancelled(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 absl::StatusOr<AttemptResult> PostOnce(const WebhookConfig& config, const std::string& url,
-                                       const curl::Slist& headers, const std::string& json) {
+                                       const curl::Slist& headers, const std::string& json,
+                                       const std::atomic<bool>* cancel) {
   absl::StatusOr<curl::EasyHandle> easy = curl::EasyHandle::Create();
   if (!easy.ok()) return easy.status();
   AttemptResult result;
@@ -115,6 +123,11 @@ absl::StatusOr<AttemptResult> PostOnce(const WebhookConfig& config, const std::s
      (CURLOPT_HEADERFUNCTION, &OnHeader)
      (CURLOPT_HEADERDATA, static_cast<void*>(&result.reason));
   if (!config.ca_file.empty()) set(CURLOPT_CAINFO, config.ca_file.c_str());
+  if (cancel != nullptr) {
+    set(CURLOPT_NOPROGRESS, 0L)
+       (CURLOPT_XFERINFOFUNCTION, &AbortWhenCancelled)
+       (CURLOPT_XFERINFODATA, static_cast<void*>(const_cast<std::atomic<bool>*>(cancel)));
+  }
   if (!set.status().ok()) return set.status();
   result.code = easy->Perform();
   if (result.code != CURLE_OK) {
@@ -164,15 +177,32 @@ std::string ShownWebhookUrl(absl::string_view url) {
   const size_t scheme_end = url.find("://");
   // Not a URL at all: shown as written (credentials masked), to be fixed.
   if (scheme_end == absl::string_view::npos) return base::RedactUrl(url);
-  const size_t authority_start = scheme_end + 3;
-  size_t authority_end = url.find_first_of("/?#", authority_start);
+  const absl::string_view scheme = url.substr(0, scheme_end);
+  const bool has_user_info = url.find('@', scheme_end) != absl::string_view::npos;
+  // With a user name and password, libcurl's parser finds the host even
+  // behind a password holding '/', '?' or '#'.
+  absl::StatusOr<curl::UrlHandle> parsed = curl::NewUrlHandle();
+  if (has_user_info && parsed.ok() && curl_url_set(parsed->get(), CURLUPART_URL, std::string(url).c_str(),
+                                  CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+    const curl::CurlString host = curl::GetUrlPart(*parsed, CURLUPART_HOST);
+    const curl::CurlString port = curl::GetUrlPart(*parsed, CURLUPART_PORT);
+    const curl::CurlString path = curl::GetUrlPart(*parsed, CURLUPART_PATH);
+    const curl::CurlString query = curl::GetUrlPart(*parsed, CURLUPART_QUERY);
+    const absl::string_view path_text = path != nullptr ? path.get() : "";
+    const absl::string_view rest_of_url = url.substr(scheme_end + 3);
+    const bool ends_at_authority = rest_of_url.find_first_of("/?#") == absl::string_view::npos;
+    return absl::StrCat(scheme, "://", host != nullptr ? host.get() : "",
+                        port != nullptr ? absl::StrCat(":", port.get()) : "",
+                        query != nullptr || (path_text != "/" && !path_text.empty())
+                            ? "/***"
+                            : (ends_at_authority ? "" : "/"));
+  }
+  // Unparsable: nothing after the scheme is shown if it may hold a password.
+  if (has_user_info) return absl::StrCat(scheme, "://***");
+  size_t authority_end = url.find_first_of("/?#", scheme_end + 3);
   if (authority_end == absl::string_view::npos) authority_end = url.size();
-  absl::string_view authority = url.substr(authority_start, authority_end - authority_start);
-  const size_t at = authority.rfind('@');
-  if (at != absl::string_view::npos) authority.remove_prefix(at + 1);
   const absl::string_view rest = url.substr(authority_end);
-  return absl::StrCat(url.substr(0, authority_start), authority,
-                      rest.empty() || rest == "/" ? rest : "/***");
+  return absl::StrCat(url.substr(0, authority_end), rest.empty() || rest == "/" ? rest : "/***");
 }
 
 absl::Status CheckWebhookUrl(absl::string_view url) {
@@ -225,7 +255,8 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseWebhookHeader(absl::str
 
 WebhookClient::WebhookClient(WebhookConfig config) : config_(std::move(config)) {}
 
-absl::Status WebhookClient::Post(const std::string& url, const std::string& json) const {
+absl::Status WebhookClient::Post(const std::string& url, const std::string& json,
+                                 const std::atomic<bool>* cancel) const {
   const std::string prefix = absl::StrCat("webhook ", ShownWebhookUrl(url), ": ");
   curl::Slist headers;
   // "Expect:" keeps curl from waiting for a 100 Continue before a large body.
@@ -245,11 +276,14 @@ absl::Status WebhookClient::Post(const std::string& url, const std::string& json
     }
   }
 
-  absl::StatusOr<AttemptResult> result = PostOnce(config_, url, headers, json);
+  absl::StatusOr<AttemptResult> result = PostOnce(config_, url, headers, json, cancel);
   bool retried = false;
-  if (result.ok() && WorthRetrying(*result)) {
-    result = PostOnce(config_, url, headers, json);
+  if (result.ok() && WorthRetrying(*result) && !(cancel != nullptr && cancel->load())) {
+    result = PostOnce(config_, url, headers, json, cancel);
     retried = true;
+  }
+  if (result.ok() && result->code == CURLE_ABORTED_BY_CALLBACK) {
+    return absl::CancelledError(absl::StrCat(prefix, "abandoned: the listener is stopping"));
   }
   if (!result.ok()) {
     return absl::Status(result.status().code(), absl::StrCat(prefix, result.status().message()));

@@ -31,6 +31,7 @@
 #ifndef SVL_KIT_WEBHOOK_H_
 #define SVL_KIT_WEBHOOK_H_
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -117,7 +118,11 @@ class WebhookClient {
   // kFailedPrecondition; a configured header ParseWebhookHeader() would
   // refuse is kInvalidArgument, nothing sent. Proxies come from the
   // environment (http_proxy, https_proxy, no_proxy), as libcurl reads them.
-  absl::Status Post(const std::string& url, const std::string& json) const;
+  // When `cancel` (optional) becomes true, the POST in progress is
+  // abandoned within about a second: kCancelled "webhook <url>: abandoned:
+  // the listener is stopping".
+  absl::Status Post(const std::string& url, const std::string& json,
+                    const std::atomic<bool>* cancel = nullptr) const;
 
  private:
   const WebhookConfig config_;

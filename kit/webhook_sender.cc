@@ -31,6 +31,10 @@ WebhookSender::~WebhookSender() {
 
 void WebhookSender::Send(WebhookNotice notice) {
   absl::MutexLock lock(&mu_);
+  if (abandoned_) {
+    abandoned_events_.push_back(std::move(notice.event));
+    return;
+  }
   while (waiting_.size() >= capacity_) {
     dropped_events_.push_back(std::move(waiting_.front().event));
     waiting_.pop_front();
@@ -38,8 +42,18 @@ void WebhookSender::Send(WebhookNotice notice) {
   waiting_.push_back(std::move(notice));
 }
 
+void WebhookSender::Abandon() {
+  abandoned_ = true;
+  absl::MutexLock lock(&mu_);
+  // Reported by the thread (on_done runs there) as not sent.
+  while (!waiting_.empty()) {
+    abandoned_events_.push_back(std::move(waiting_.front().event));
+    waiting_.pop_front();
+  }
+}
+
 bool WebhookSender::Idle() const {
-  return waiting_.empty() && dropped_events_.empty() && !posting_;
+  return waiting_.empty() && dropped_events_.empty() && abandoned_events_.empty() && !posting_;
 }
 
 void WebhookSender::Drain() {
@@ -53,7 +67,8 @@ bool WebhookSender::DrainFor(absl::Duration timeout) {
 }
 
 bool WebhookSender::HasWorkOrStopping() const {
-  return stopping_ || !waiting_.empty() || !dropped_events_.empty();
+  return stopping_ || !waiting_.empty() || !dropped_events_.empty() ||
+         !abandoned_events_.empty();
 }
 
 void WebhookSender::Report(const std::string& url, const std::string& event,
@@ -64,13 +79,17 @@ void WebhookSender::Report(const std::string& url, const std::string& event,
 void WebhookSender::Run() {
   while (true) {
     std::vector<std::string> dropped;
+    std::vector<std::string> abandoned;
     WebhookNotice notice;
     bool have_notice = false;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(this, &WebhookSender::HasWorkOrStopping));
-      if (waiting_.empty() && dropped_events_.empty()) return;  // stopping, idle
+      if (waiting_.empty() && dropped_events_.empty() && abandoned_events_.empty()) {
+        return;  // stopping, idle
+      }
       dropped.swap(dropped_events_);
+      abandoned.swap(abandoned_events_);
       if (!waiting_.empty()) {
         notice = std::move(waiting_.front());
         waiting_.pop_front();
@@ -86,10 +105,17 @@ void WebhookSender::Run() {
                    "webhook ", ShownWebhookUrl(url), ": dropped: too many notices waiting")));
       }
     }
+    for (const std::string& event : abandoned) {
+      for (const std::string& url : client_.config().urls) {
+        Report(url, event,
+               absl::CancelledError(absl::StrCat("webhook ", ShownWebhookUrl(url),
+                                                 ": not sent: the listener is stopping")));
+      }
+    }
     if (have_notice) {
       const std::string json = WebhookJson(notice);
       for (const std::string& url : client_.config().urls) {
-        Report(url, notice.event, client_.Post(url, json));
+        Report(url, notice.event, client_.Post(url, json, &abandoned_));
       }
     }
     absl::MutexLock lock(&mu_);

@@ -25,6 +25,7 @@
 #define SVL_KIT_WEBHOOK_SENDER_H_
 
 #include <cstddef>
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <string>
@@ -64,6 +65,11 @@ class WebhookSender {
   void Drain();
   // DrainFor() is Drain() for at most `timeout`; false when notices remain.
   bool DrainFor(absl::Duration timeout);
+  // Abandon() is for a listener that stops and cannot wait: the notices
+  // still waiting are reported as not sent (kCancelled), the POST in
+  // progress is abandoned within about a second, and later Send()s are
+  // reported the same way. Drain() then returns promptly.
+  void Abandon();
 
  private:
   void Run();
@@ -77,10 +83,13 @@ class WebhookSender {
   const std::function<void(const WebhookOutcome&)> on_done_;
   absl::Mutex mu_;
   std::deque<WebhookNotice> waiting_ ABSL_GUARDED_BY(mu_);
+  // Events of notices abandoned unsent (Abandon()), to be reported.
+  std::vector<std::string> abandoned_events_ ABSL_GUARDED_BY(mu_);
   // Events of the notices dropped and not yet reported, oldest first.
   std::vector<std::string> dropped_events_ ABSL_GUARDED_BY(mu_);
   bool posting_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<bool> abandoned_{false};
   std::thread thread_;  // last: started after every other member
 };
 

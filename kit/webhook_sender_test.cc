@@ -32,6 +32,7 @@ using ::svl::testing::StatusIs;
 using ::svl::testing::WaitFor;
 using ::testing::ElementsAre;
 using ::testing::StartsWith;
+using ::testing::UnorderedElementsAre;
 
 WebhookNotice Notice(std::string event) {
   WebhookNotice notice;
@@ -219,6 +220,42 @@ TEST(WebhookSenderTest, DestructorEndsAfterTheTimeoutOfAHangingEndpoint) {
   EXPECT_THAT(got[0].status,
               StatusIs(absl::StatusCode::kDeadlineExceeded,
                        StartsWith(absl::StrCat("webhook ", ShownWebhookUrl(url), ": Operation timed out after "))));
+  EXPECT_EQ(server->requests().size(), 1);
+}
+
+// A listener that stops gives up on a hanging endpoint: the POST in
+// progress is abandoned (a timeout of an hour notwithstanding), the notice
+// waiting and any later one are reported as not sent.
+TEST(WebhookSenderTest, AbandonGivesUpTheHangingPostAndTheWaitingNotices) {
+  std::unique_ptr<HttpServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  HttpResponse hang;
+  hang.action = HttpResponse::Action::kHang;
+  server->SetResponse(hang);
+  const std::string url = server->Url("/hook");
+  const std::string shown = ShownWebhookUrl(url);
+  Outcomes outcomes;
+  {
+    WebhookSender sender({{url}, {}, absl::Hours(1), ""}, 16, outcomes.Callback());
+    sender.Send(Notice("first"));
+    ASSERT_TRUE(server->WaitForRequests(1, kWaitTimeout));
+    sender.Send(Notice("second"));
+    sender.Abandon();
+    sender.Send(Notice("third"));
+    sender.Drain();
+  }
+  std::vector<std::string> lines;
+  for (const WebhookOutcome& o : outcomes.Get()) {
+    lines.push_back(absl::StrCat(o.event, ": ", o.status.ToString()));
+  }
+  EXPECT_THAT(lines,
+              UnorderedElementsAre(
+                  absl::StrCat("first: CANCELLED: webhook ", shown,
+                               ": abandoned: the listener is stopping"),
+                  absl::StrCat("second: CANCELLED: webhook ", shown,
+                               ": not sent: the listener is stopping"),
+                  absl::StrCat("third: CANCELLED: webhook ", shown,
+                               ": not sent: the listener is stopping")));
   EXPECT_EQ(server->requests().size(), 1);
 }
 

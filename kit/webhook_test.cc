@@ -129,6 +129,10 @@ TEST(ShownWebhookUrlTest, KeepsSchemeHostAndPortOnly) {
   EXPECT_EQ(ShownWebhookUrl("http://h/"), "http://h/");
   EXPECT_EQ(ShownWebhookUrl("http://[::1]:9"), "http://[::1]:9");
   EXPECT_EQ(ShownWebhookUrl("no-scheme"), "no-scheme");
+  // A password holding '?', '#' or '/' (not encoded) is never shown.
+  EXPECT_EQ(ShownWebhookUrl("http://u:pa?ss@host/x"), "http://***");
+  EXPECT_EQ(ShownWebhookUrl("http://u:pa/ss@host/x"), "http://***");
+  EXPECT_EQ(ShownWebhookUrl("http://u:pa#ss@host/x"), "http://***");
 }
 
 TEST(CheckWebhookUrlTest, RefusesOtherSchemes) {
@@ -149,7 +153,7 @@ TEST(CheckWebhookUrlTest, RefusesUrlsWithoutHost) {
   EXPECT_THAT(CheckWebhookUrl("http:///x"),
               StatusIs(absl::StatusCode::kInvalidArgument, "'http:///***' has no host"));
   EXPECT_THAT(CheckWebhookUrl("https://user:secret@:443/x"),
-              StatusIs(absl::StatusCode::kInvalidArgument, "'https://:443/***' has no host"));
+              StatusIs(absl::StatusCode::kInvalidArgument, "'https://***' has no host"));
   EXPECT_THAT(CheckWebhookUrl("http://[]/"),
               StatusIs(absl::StatusCode::kInvalidArgument, "'http://[]/' has no host"));
 }
@@ -160,7 +164,7 @@ TEST(CheckWebhookUrlTest, RefusesSpacesAndControlCharacters) {
                        "'http://x/***' holds a space or a control character"));
   EXPECT_THAT(CheckWebhookUrl("http://u:secret@x/a\r\nb"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       "'http://x/***' holds a space or a control character"));
+                       "'http://***' holds a space or a control character"));
   EXPECT_THAT(CheckWebhookUrl(absl::string_view("http://x/\0", 10)),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "'http://x/***' holds a space or a control character"));
@@ -169,7 +173,7 @@ TEST(CheckWebhookUrlTest, RefusesSpacesAndControlCharacters) {
 TEST(CheckWebhookUrlTest, RefusesWhatLibcurlCannotParse) {
   EXPECT_THAT(CheckWebhookUrl("http://u:secret@x:99999/"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       absl::StrCat("'http://x:99999/' is not a valid URL: ",
+                       absl::StrCat("'http://***' is not a valid URL: ",
                                     curl_url_strerror(CURLUE_BAD_PORT_NUMBER))));
 }
 

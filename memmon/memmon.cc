@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "kit/listener_options.h"
 #include "kit/python_text.h"
 #include "protocol/listener.h"
 
@@ -83,7 +84,9 @@ Memmon::Memmon(MemmonOptions options, MemmonDeps deps)
           metrics()),
       notifier_(deps_.mailer, options_.email, &out_, kit::kNoticeQueueCapacity, deps_.fleet),
       ticks_([this] { return Round(); }, &out_) {
-  out_.AddSecret(options_.smtp_password);
+  for (const std::string& secret : kit::SmtpSecretForms(options_.smtp_user, options_.smtp_password)) {
+    out_.AddSecret(secret);
+  }
 }
 
 Memmon::~Memmon() { Drain(); }

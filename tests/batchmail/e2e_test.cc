@@ -34,6 +34,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/http_server.h"
 #include "tests/testing/listener_runner.h"
 #include "tests/testing/silent_server.h"
 #include "tests/testing/smtp_server.h"
@@ -468,16 +469,19 @@ TEST_F(BatchE2eTest, FatalmailbatchMailsTheFatalStartOnly) {
                               Digest(sent_line), "\n"));
 }
 
-// The batch is mailed at SIGTERM, long before its interval.
+// The batch is mailed at SIGTERM, long before its interval, and posted to
+// the webhook (whose thread must not be the one the signal reaches).
 TEST_F(BatchE2eTest, SigtermMailsTheBatch) {
   absl::StatusOr<std::unique_ptr<SmtpServer>> smtp = SmtpServer::Start();
   ASSERT_TRUE(smtp.ok()) << smtp.status();
+  absl::StatusOr<std::unique_ptr<HttpServer>> hook = HttpServer::Start();
+  ASSERT_TRUE(hook.ok()) << hook.status();
   const std::string release = MakeFifo("crasher");
   ASSERT_NO_FATAL_FAILURE(StartSupervisord(absl::StrCat(
       CrasherProgram("crasher", release),
       Listener("batch", kCrashmailbatch,
                absl::StrCat("-t ops@example.com -f ", kFrom, " -e TICK_5 -i 60 -H 127.0.0.1:",
-                            (*smtp)->port())))));
+                            (*smtp)->port(), " --webhook ", (*hook)->Url("/hook"))))));
   const pid_t listener = SpawnedPid("batch");
   const pid_t crasher = SpawnedPid("crasher");
   ASSERT_NO_FATAL_FAILURE(Release(release));
@@ -515,6 +519,9 @@ TEST_F(BatchE2eTest, SigtermMailsTheBatch) {
                                            Digest(sent_line), "\n")));
   EXPECT_THAT(*err, HasSubstr("crashmailbatch: stopping on SIGTERM (killed 0 child process "
                               "groups)\n"));
+  const std::vector<HttpRequest> posts = (*hook)->requests();
+  ASSERT_THAT(posts, SizeIs(1));
+  EXPECT_THAT(posts[0].body, HasSubstr("\"event\":\"batch\",\"processes\":[\"crasher:crasher\"]"));
 }
 
 // A login over STARTTLS; the password shows in no log.

@@ -42,6 +42,21 @@ namespace svl {
 namespace testing {
 namespace {
 
+// A webhook URL as the listener shows it: "http://127.0.0.1:PORT/***".
+std::string HiddenPath(const std::string& url) {
+  return url.substr(0, url.find('/', url.find("://") + 3)) + "/***";
+}
+
+// `text` matched literally inside a regular expression.
+std::string RegexEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
@@ -310,9 +325,9 @@ TEST_F(FleetE2eTest, AFailedWebhookIsLoggedAndCounted) {
   EXPECT_THAT(*err, ::testing::ContainsRegex(absl::StrCat(
                         "(^|\n)[0-9T:.-]+Z crashmail reason=webhook msg=\"webhook notice "
                         "\\(crash\\) not delivered: webhook ",
-                        hook_->Url("/hook"),
+                        RegexEscape(HiddenPath(hook_->Url("/hook"))),
                         ": HTTP 500 Internal Server Error \\(after a retry\\)\" url=",
-                        hook_->Url("/hook"), "\n")));
+                        RegexEscape(HiddenPath(hook_->Url("/hook"))), "\n")));
 
   absl::StatusOr<std::string> metrics = ScrapeUntil(
       [](const std::string& m) {
@@ -378,16 +393,19 @@ TEST_F(FleetE2eTest, AHangingWebhookDoesNotHoldTheChecks) {
   ASSERT_THAT(long_err, IsOk());
   EXPECT_THAT(*long_err, Not(HasSubstr("reason=webhook")));
 
+  // Shown without its path (a webhook's path may be its secret).
   const std::string short_url = hook_->Url("/short");
+  const std::string short_shown = HiddenPath(short_url);
   absl::StatusOr<std::string> short_err = WaitForFileContaining(
-      dir_ + "/short.err", "not delivered: webhook " + short_url + ": ", kWaitTimeout);
+      dir_ + "/short.err", "not delivered: webhook " + short_shown + ": ", kWaitTimeout);
   ASSERT_THAT(short_err, IsOk());
   EXPECT_THAT(*short_err,
               ::testing::ContainsRegex(absl::StrCat(
                   "(^|\n)[0-9T:.-]+Z httpok\\[short\\] reason=webhook msg=\"webhook notice "
                   "\\(restart\\) not delivered: webhook ",
-                  short_url, ": Operation timed out after 1[0-9]{3} milliseconds[^\"\n]*\" url=",
-                  short_url, "\n")));
+                  RegexEscape(short_shown),
+                  ": Operation timed out after 1[0-9]{3} milliseconds[^\"\n]*\" url=",
+                  RegexEscape(short_shown), "\n")));
   // short goes on checking after its timeout too.
   const double short_checks = status_checks(short_file, "short");
   EXPECT_THAT(WaitFor([&] { return status_checks(short_file, "short") > short_checks; },
