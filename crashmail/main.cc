@@ -5,13 +5,14 @@
 // Exit: 255 with the usage for a bad command line; 0 with one line when not
 // run by supervisord (no SUPERVISOR_SERVER_URL; its value is not used); 0
 // at EOF, after the batch is mailed; SIGTERM, SIGINT or SIGHUP mail the
-// batch, give the mails kit::kMailGraceAtExit, kill the running sendmail
+// batch, give the mails and webhook notices kit::kStopGrace, kill the running sendmail
 // children and exit 128 + the signal (kit/stop_signals.h), and an event
 // read meanwhile is left unacknowledged (supervisord gives it to the next
 // crashmail); a closed stdout (supervisord gone) gives one stderr line and
 // exit status 1.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -75,9 +76,13 @@ int main(int argc, char* argv[]) {
   const auto shutdown = [] {
     absl::MutexLock lock(handler_mu);
     if (live_handler != nullptr) {
-      live_handler->Shutdown(kit::kMailGraceAtExit,
-                             [] { svl::subprocess::KillRunningChildren(); });
-      if (live_fleet != nullptr) live_fleet->Shutdown(kit::kWebhookGraceAtExit);
+      // One deadline for the mails and the webhook notices (which are being
+      // posted meanwhile on their own thread).
+      const absl::Time deadline = absl::Now() + kit::kStopGrace;
+      live_handler->Shutdown(kit::kStopGrace, [] { svl::subprocess::KillRunningChildren(); });
+      if (live_fleet != nullptr) {
+        live_fleet->Shutdown(std::max(absl::ZeroDuration(), deadline - absl::Now()));
+      }
     }
   };
   if (absl::Status s = kit::WatchStopSignals("crashmail", shutdown); !s.ok()) {
@@ -114,5 +119,7 @@ int main(int argc, char* argv[]) {
   absl::MutexLock lock(handler_mu);
   live_handler = nullptr;
   live_fleet = nullptr;
-  return status;
+  // Everything was sent or given up at the end of the stream: a mail whose
+  // grace ran out must not hold the exit for the rest of its own deadline.
+  _exit(status);
 }

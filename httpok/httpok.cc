@@ -161,7 +161,7 @@ void HttpOk::RunCheck() {
       if (options_.notify_once && incident_mailed_.exchange(false)) {
         QueueMail(absl::StrCat(options_.dry_run ? "[dry-run] " : "", prefix_, shown_url_,
                                ": recovered"),
-                  msg, "", 0, "recovery", options_.programs);
+                  msg, "", 0, "recovery", incident_processes_);
       }
     }
     return;
@@ -257,7 +257,7 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
     TakeCore(p, l);
   };
   int targets = 0;
-  std::vector<std::string> acted_on;  // group:name, for webhooks
+  std::vector<std::string> acted_on;  // group:name, for webhooks (and the recovery's)
   int treated = 0;  // restarted or reported as upstream does (not held back by the policy)
   std::vector<std::string> gave_up;
   for (const ProcessInfo& p : *all) {
@@ -283,6 +283,7 @@ void HttpOk::Act(const std::string& subject, const std::string& msg) {
                 &mail_lines);
   }
 
+  incident_processes_ = acted_on;
   const bool all_skipped = targets > 0 && treated == 0;  // every one in grace or given up
   const bool repeat = options_.notify_once && incident_mailed_;
   std::string mail_subject = subject;

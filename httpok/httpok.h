@@ -128,6 +128,9 @@ class HttpOk {
 
   // Round thread only.
   kit::ProcessRestarter restarter_;
+  // The processes (group:name) acted on in the current incident, for the
+  // recovery's webhook notice.
+  std::vector<std::string> incident_processes_;
   bool incident_open_ = false;  // a failed check since the last recovery
 
   // --notify-once: the incident's mail was queued (cleared again by the

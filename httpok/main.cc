@@ -61,11 +61,11 @@ int main(int argc, char* argv[]) {
   const kit::SelfProcess self = kit::SelfFromEnvironment();
   options->self_group = self.group;
   options->self_name = self.name;
+  const kit::MailSettings mail = httpok::MailSettingsFor(*options);
   absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer =
-      kit::MakeMailer(httpok::MailSettingsFor(*options));
+      kit::MakeMailer(mail);
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
 
-  const kit::MailSettings mail = httpok::MailSettingsFor(*options);
   absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
       options->fleet,
       {"httpok", options->name, kit::kSvlistenVersion, options->log_format,

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -105,8 +106,13 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
   const auto shutdown = [] {
     absl::MutexLock lock(notifier_mu);
     if (live_notifier != nullptr) {
-      live_notifier->Shutdown(kBatchGraceAtExit, [] { subprocess::KillRunningChildren(); });
-      if (live_fleet != nullptr) live_fleet->Shutdown(kWebhookGraceAtExit);
+      // One deadline for the mail and the webhook notices (which are being
+      // posted meanwhile on their own thread).
+      const absl::Time deadline = absl::Now() + kStopGrace;
+      live_notifier->Shutdown(kStopGrace, [] { subprocess::KillRunningChildren(); });
+      if (live_fleet != nullptr) {
+        live_fleet->Shutdown(std::max(absl::ZeroDuration(), deadline - absl::Now()));
+      }
     }
   };
   if (absl::Status s = WatchStopSignals(kind.listener, shutdown); !s.ok()) {
@@ -156,7 +162,10 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
   absl::MutexLock lock(notifier_mu);
   live_notifier = nullptr;
   live_fleet = nullptr;
-  return status;
+  // Everything was sent or given up at the end of the stream: a mail whose
+  // grace ran out must not hold the exit for the rest of its own deadline
+  // (the destructors would wait for it).
+  _exit(status);
 }
 
 }  // namespace kit

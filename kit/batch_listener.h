@@ -10,7 +10,7 @@
 // with the help on stdout when -t or -f is missing or empty; 1 with `Must
 // run as a supervisor event listener` when SUPERVISOR_SERVER_URL is not set;
 // 1 with one line for a bad -e or an unusable transport. At EOF the lines
-// kept are mailed (kBatchGraceAtExit at most) and the status is 0; SIGTERM,
+// kept are mailed (kStopGrace, 8 s, at most, webhooks included) and the status is 0; SIGTERM,
 // SIGINT or SIGHUP do the same, then exit 128 + the signal
 // (kit/stop_signals.h); a closed stdout gives one line and status 1.
 //

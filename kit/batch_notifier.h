@@ -28,7 +28,8 @@
 // When it failed: `Error sending email: <error>` and `Failed to send
 // notification email: N lines kept for the next one` (N: every line now
 // waiting, those gathered during the attempt included), and the lines are
-// mailed with the next interval's (a webhook is told each line once). At
+// mailed with the next interval's (a webhook is told each line once; the
+// count of lines left out, if any, comes with each attempt). At
 // most kMaxBatchLines lines and kMaxBatchBytes bytes are kept;
 // later ones are counted, and the next mail ends with a line saying how
 // many were left out. While a mail is still being sent (a slow server: the
@@ -39,7 +40,7 @@
 //
 //   BatchNotifier notifier(kind, settings, {mailer.get(), FdWriter(STDERR_FILENO)});
 //   RunEventLoop(kind.listener, [&](const protocol::Event& e) { return *notifier.HandleEvent(e); }, ...);
-//   notifier.Shutdown(kBatchGraceAtExit, [] {});
+//   notifier.Shutdown(kStopGrace, [] {});  // kit/stop_signals.h
 
 #ifndef SVL_KIT_BATCH_NOTIFIER_H_
 #define SVL_KIT_BATCH_NOTIFIER_H_
@@ -70,10 +71,6 @@ namespace kit {
 inline constexpr size_t kMaxBatchLines = 1000;
 // The most bytes of lines one batch keeps (a payload may hold megabytes).
 inline constexpr size_t kMaxBatchBytes = 1 << 20;
-
-// How long the batch still unsent at SIGTERM may take to be mailed: below
-// supervisord's default stopwaitsecs (10 s), so the mail is not killed.
-inline constexpr absl::Duration kBatchGraceAtExit = absl::Seconds(8);
 
 // What one batch notifier is: its own policy.
 struct BatchKind {
@@ -121,7 +118,7 @@ std::string DigestOfBody(const std::string& body);
 
 // MessageIdNow() is a Message-ID as Python's email.utils.make_msgid() makes
 // it: `<centiseconds.pid.random64@host>`, host being this machine's name
-// (its canonical name when that has a dot).
+// (gethostname(), kit/fleet.h's HostName()).
 std::string MessageIdNow();
 
 // BatchNotifier is the batch notifiers' policy (see the top). Thread-safe:

@@ -60,10 +60,6 @@ absl::StatusOr<std::unique_ptr<Fleet>> Fleet::Create(const FleetOptions& options
   return fleet;
 }
 
-std::unique_ptr<Fleet> Fleet::None() {
-  return std::unique_ptr<Fleet>(new Fleet(FleetIdentity{}, [](absl::string_view) {}));
-}
-
 Fleet::Fleet(FleetIdentity identity, StderrWriter write_stderr)
     : identity_(std::move(identity)),
       host_(HostName()),

@@ -6,8 +6,9 @@
 //
 //   - Metrics (--metrics-file): the policy records checks, restarts and
 //     memory readings in metrics(); notices are recorded here (channel and
-//     result). Publish() writes the file; a listener calls it after every
-//     event it handled, and the Fleet itself after every notice delivered.
+//     result). Publish() writes the file: once at start-up, after every
+//     check (httpok, memmon), after every notice delivered or not (the Fleet
+//     itself) and at the end.
 //     A failure to write is one stderr line (`reason=metrics`), written
 //     again only when the error changes.
 //   - Webhooks (--webhook): Notify() queues a notice for every URL on a
@@ -72,8 +73,6 @@ class Fleet {
   static absl::StatusOr<std::unique_ptr<Fleet>> Create(const FleetOptions& options,
                                                        FleetIdentity identity,
                                                        StderrWriter write_stderr);
-  // A Fleet that does nothing (tests, and listeners without the options).
-  static std::unique_ptr<Fleet> None();
   ~Fleet();
   Fleet(const Fleet&) = delete;
   Fleet& operator=(const Fleet&) = delete;

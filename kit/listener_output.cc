@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "base/fd_io.h"
 #include "base/url_redaction.h"
 
@@ -17,7 +18,14 @@ namespace svl {
 namespace kit {
 
 StderrWriter FdWriter(int fd) {
-  return [fd](absl::string_view text) { base::WriteAll(fd, text).IgnoreError(); };
+  // One lock for every writer of the process: lines written through
+  // different ListenerOutputs (a listener's, its fleet's) never interleave,
+  // however long (a write(2) over PIPE_BUF may be split).
+  static absl::Mutex* const write_mu = new absl::Mutex;
+  return [fd](absl::string_view text) {
+    absl::MutexLock lock(write_mu);
+    base::WriteAll(fd, text).IgnoreError();
+  };
 }
 
 std::string FoldToOneLine(absl::string_view text) {

@@ -38,7 +38,8 @@ namespace kit {
 using StderrWriter = std::function<void(absl::string_view)>;
 
 // FdWriter() writes everything to `fd`, over short writes and EINTR, and
-// ignores errors: a lost stderr line must not end the listener.
+// ignores errors: a lost stderr line must not end the listener. Every
+// FdWriter of the process writes under one lock: texts never interleave.
 StderrWriter FdWriter(int fd);
 
 // FoldToOneLine() is the one-line form of a message: its lines stripped of

@@ -208,8 +208,10 @@ std::string ListenerMetrics::Render() const {
 }
 
 absl::Status ListenerMetrics::Publish() const {
-  const std::string text = Render();
+  // Rendered under the lock: a snapshot taken earlier by another thread can
+  // never be written over a newer one (counters would go back).
   absl::MutexLock lock(&publish_mu_);
+  const std::string text = Render();
   // rename(2) would replace whatever is there: a FIFO, a device, a symlink.
   struct stat st;
   if (lstat(settings_.path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {

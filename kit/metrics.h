@@ -27,8 +27,8 @@
 //
 // Example:
 //
-//   absl::StatusOr<std::unique_ptr<ListenerMetrics>> metrics =
-//       ListenerMetrics::Create({"httpok", options.name, kVersion, options.metrics_file});
+//   absl::StatusOr<std::unique_ptr<ListenerMetrics>> metrics = ListenerMetrics::Create(
+//       {"httpok", options.name, kSvlistenVersion, options.metrics_file, {"ok", "status"}, {}});
 //   (*metrics)->RecordCheck("ok", absl::Milliseconds(12), absl::Now());
 //   if (absl::Status s = (*metrics)->Publish(); !s.ok()) ... one stderr line ...
 //

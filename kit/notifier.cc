@@ -42,7 +42,8 @@ Notifier::Notifier(mailer::Mailer* mailer, std::string to, ListenerOutput* out, 
     : to_(std::move(to)), out_(out), fleet_(fleet) {
   if (to_.empty() || mailer == nullptr) return;
   queue_ = std::make_unique<NoticeQueue>(
-      mailer, capacity, [out, capacity](const mailer::Message& dropped) {
+      mailer, capacity, [out, capacity, fleet](const mailer::Message& dropped) {
+        if (fleet != nullptr) fleet->RecordMailOutcome(false);  // not sent: an error
         out->Log("mail",
                  absl::StrCat("mail dropped unsent: ", capacity,
                               " mails were waiting for delivery"),
@@ -102,6 +103,7 @@ void Notifier::Drain() {
 void Notifier::Shutdown(absl::Duration grace, const std::function<void()>& stop_delivery) {
   if (queue_ == nullptr || queue_->DrainFor(grace)) return;
   for (const Notice& notice : queue_->TakeWaiting()) {
+    if (fleet_ != nullptr) fleet_->RecordMailOutcome(false);
     out_->Log("mail",
               absl::StrCat("mail dropped unsent: ", out_->settings().listener, " is stopping"),
               {{"subject", notice.message.subject}});

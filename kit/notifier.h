@@ -2,7 +2,10 @@
 //
 // The notices a listener sends: mails, through a sendmail-style command
 // (`-s`, default `/usr/sbin/sendmail -t -i`) or an SMTP server (`--smtp`),
-// delivered off the checking path by a NoticeQueue. Each notice's outcome is
+// delivered off the checking path by a NoticeQueue, and the same notices to
+// the webhooks of its Fleet (kit/fleet.h), if any, which counts each mail
+// sent, failed or dropped in the metrics. Drain() and Shutdown() are about
+// the mails; the Fleet drains its webhooks itself. Each notice's outcome is
 // written on stderr when its delivery ends: the `Mailed:` dump (upstream's
 // text, plus the newline it lacked) or a `Mailed <subject> to <to>` line, or `Failed to send mail: <error>` and
 // then the notice's own reason line, if it has one.

@@ -19,9 +19,16 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace svl {
 namespace kit {
+
+// kStopGrace is how long a listener that stops on a signal may take to send
+// what it still holds (mails and webhook notices together): below
+// supervisord's default stopwaitsecs (10 s), after which it would be killed
+// mid-way.
+inline constexpr absl::Duration kStopGrace = absl::Seconds(8);
 
 // WatchStopSignals() blocks SIGTERM, SIGINT and SIGHUP in the calling thread
 // (and so in every thread it starts afterwards: call it before any) and

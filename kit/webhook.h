@@ -110,7 +110,7 @@ class WebhookClient {
 
   // Post() sends `json` to `url` (one of config().urls), retrying once as
   // described at the top. Errors: "webhook <redacted url>: <what>", e.g.
-  // "webhook http://127.0.0.1:8080/hook: HTTP 500 Internal Server Error
+  // "webhook http://127.0.0.1:8080/***: HTTP 500 Internal Server Error
   // (after a retry)", "... : Operation timed out after 5000 milliseconds
   // ...", "... : Couldn't connect to server (after a retry)". Codes: a
   // transfer failure's is curl/error.h's; a 5xx answer is kUnavailable, any

@@ -62,11 +62,11 @@ int main(int argc, char* argv[]) {
   const kit::SelfProcess self = kit::SelfFromEnvironment();
   options->self_group = self.group;
   options->self_name = self.name;
+  const kit::MailSettings mail = memmon::MailSettingsFor(*options);
   absl::StatusOr<std::unique_ptr<svl::mailer::Mailer>> mailer =
-      kit::MakeMailer(memmon::MailSettingsFor(*options));
+      kit::MakeMailer(mail);
   if (!mailer.ok()) return Fail(mailer.status().message(), true, kUsageExit);
 
-  const kit::MailSettings mail = memmon::MailSettingsFor(*options);
   absl::StatusOr<std::unique_ptr<kit::Fleet>> fleet = kit::Fleet::Create(
       options->fleet,
       {"memmon", options->name, kit::kSvlistenVersion, options->log_format, {"ok", "error"},
