@@ -31,10 +31,7 @@ enum OptionId : int {
   kBatch,
   kLogFormat,
   kVersion,
-  kMetricsFile,
-  kWebhook,
-  kWebhookHeader,
-  kWebhookTimeout,
+  kFleet,  // --metrics-file, --webhook, --webhook-header, --webhook-timeout
 };
 
 // The option table: upstream's short spec `hp:ao:s:m:` and long options at
@@ -54,10 +51,10 @@ constexpr OptionSpec kOptions[] = {
     {kBatch, '\0', "batch", true, 1},
     {kLogFormat, '\0', "log-format", true, 1},
     {kVersion, '\0', "version", false, 1},
-    {kMetricsFile, '\0', "metrics-file", true, 2},
-    {kWebhook, '\0', "webhook", true, 2},
-    {kWebhookHeader, '\0', "webhook-header", true, 2},
-    {kWebhookTimeout, '\0', "webhook-timeout", true, 2},
+    {kFleet, '\0', "metrics-file", true, 2},
+    {kFleet, '\0', "webhook", true, 2},
+    {kFleet, '\0', "webhook-header", true, 2},
+    {kFleet, '\0', "webhook-timeout", true, 2},
 };
 
 // Applies one option; `spelling` names the additions as written.
@@ -101,16 +98,8 @@ absl::Status Apply(const kit::OptionOccurrence& option, CrashmailOptions& option
       options.batch = *seconds;
       return absl::OkStatus();
     }
-    case kMetricsFile:
-      return kit::SetFleetOption(kit::FleetOption::kMetricsFile, spelling, value, &options.fleet);
-    case kWebhook:
-      return kit::SetFleetOption(kit::FleetOption::kWebhook, spelling, value, &options.fleet);
-    case kWebhookHeader:
-      return kit::SetFleetOption(kit::FleetOption::kWebhookHeader, spelling, value,
-                                 &options.fleet);
-    case kWebhookTimeout:
-      return kit::SetFleetOption(kit::FleetOption::kWebhookTimeout, spelling, value,
-                                 &options.fleet);
+    case kFleet:
+      return kit::SetFleetOption(option.name, spelling, value, &options.fleet);
     case kLogFormat: {
       absl::StatusOr<kit::LogFormat> format = kit::ParseLogFormatOption(value);
       if (!format.ok()) return OptionValueError(spelling, format.status());

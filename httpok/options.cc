@@ -66,10 +66,7 @@ enum OptionId : int {
   kLogFormat,
   kRestartTimeout,
   kStateDir,
-  kMetricsFile,
-  kWebhook,
-  kWebhookHeader,
-  kWebhookTimeout,
+  kFleet,  // --metrics-file, --webhook, --webhook-header, --webhook-timeout
 };
 
 // The option table. The precedence of a long option is its generation, so
@@ -117,10 +114,10 @@ constexpr OptionSpec kOptions[] = {
     {kLogFormat, '\0', "log-format", true, 2},
     {kRestartTimeout, '\0', "restart-timeout", true, 2},
     {kStateDir, '\0', "state-dir", true, 2},
-    {kMetricsFile, '\0', "metrics-file", true, 3},
-    {kWebhook, '\0', "webhook", true, 3},
-    {kWebhookHeader, '\0', "webhook-header", true, 3},
-    {kWebhookTimeout, '\0', "webhook-timeout", true, 3},
+    {kFleet, '\0', "metrics-file", true, 3},
+    {kFleet, '\0', "webhook", true, 3},
+    {kFleet, '\0', "webhook-header", true, 3},
+    {kFleet, '\0', "webhook-timeout", true, 3},
 };
 
 // RFC 9110 token characters (method and header names).
@@ -345,20 +342,12 @@ absl::StatusOr<HttpOkOptions> ParseHttpOkOptions(int argc, char* const argv[]) {
       case kStateDir:
         parse.OneLine(name, value, "directory", &options.state_dir);
         break;
-      case kMetricsFile:
-      case kWebhook:
-      case kWebhookHeader:
-      case kWebhookTimeout: {
-        const kit::FleetOption which = option.id == kMetricsFile ? kit::FleetOption::kMetricsFile
-                                       : option.id == kWebhook   ? kit::FleetOption::kWebhook
-                                       : option.id == kWebhookHeader
-                                           ? kit::FleetOption::kWebhookHeader
-                                           : kit::FleetOption::kWebhookTimeout;
-        if (absl::Status s = kit::SetFleetOption(which, name, value, &options.fleet); !s.ok()) {
+      case kFleet:
+        if (absl::Status s = kit::SetFleetOption(option.name, name, value, &options.fleet);
+            !s.ok()) {
           parse.Fail(s);
         }
         break;
-      }
       case kLogFormat:
         if (absl::StatusOr<LogFormat> format = kit::ParseLogFormatOption(value); format.ok()) {
           options.log_format = *format;

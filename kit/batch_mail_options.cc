@@ -40,10 +40,7 @@ enum OptionId {
   kAllowPlaintextAuth,
   kLogFormat,
   kVersion,
-  kMetricsFile,
-  kWebhook,
-  kWebhookHeader,
-  kWebhookTimeout,
+  kFleet,  // --metrics-file, --webhook, --webhook-header, --webhook-timeout
 };
 
 // Upstream's options at precedence 0, the additions at 1: an abbreviation
@@ -67,10 +64,10 @@ constexpr OptionSpec kOptions[] = {
     {kAllowPlaintextAuth, '\0', "allow-plaintext-auth", false, 1},
     {kLogFormat, '\0', "log-format", true, 1},
     {kVersion, '\0', "version", false, 1, true},
-    {kMetricsFile, '\0', "metrics-file", true, 2},
-    {kWebhook, '\0', "webhook", true, 2},
-    {kWebhookHeader, '\0', "webhook-header", true, 2},
-    {kWebhookTimeout, '\0', "webhook-timeout", true, 2},
+    {kFleet, '\0', "metrics-file", true, 2},
+    {kFleet, '\0', "webhook", true, 2},
+    {kFleet, '\0', "webhook-header", true, 2},
+    {kFleet, '\0', "webhook-timeout", true, 2},
 };
 
 constexpr char kUpstreamHelpOptions[] =
@@ -322,19 +319,12 @@ absl::StatusOr<BatchMailOptions> ParseBatchMailOptions(int argc, const char* con
         options.log_format = *format;
         break;
       }
-      case kMetricsFile:
-      case kWebhook:
-      case kWebhookHeader:
-      case kWebhookTimeout: {
-        const FleetOption which = option.id == kMetricsFile  ? FleetOption::kMetricsFile
-                                  : option.id == kWebhook    ? FleetOption::kWebhook
-                                  : option.id == kWebhookHeader ? FleetOption::kWebhookHeader
-                                                                : FleetOption::kWebhookTimeout;
-        if (absl::Status s = SetFleetOption(which, option.name, value, &options.fleet); !s.ok()) {
+      case kFleet:
+        if (absl::Status s = SetFleetOption(option.name, option.name, value, &options.fleet);
+            !s.ok()) {
           return s;
         }
         break;
-      }
     }
   }
   return options;

@@ -33,29 +33,29 @@ const char kFleetOptparseHelp[] =
     "  --webhook-timeout=SECONDS\n"
     "                        deadline of one POST (defaults to 5)\n";
 
-absl::Status SetFleetOption(FleetOption which, absl::string_view name, absl::string_view value,
-                            FleetOptions* options) {
-  switch (which) {
-    case FleetOption::kMetricsFile:
-      return SetOneLineOption(name, value, "file name", &options->metrics_file);
-    case FleetOption::kWebhook:
-      if (absl::Status s = CheckWebhookUrl(value); !s.ok()) return OptionValueError(name, s);
-      options->webhooks.emplace_back(value);
-      return absl::OkStatus();
-    case FleetOption::kWebhookHeader: {
-      absl::StatusOr<std::pair<std::string, std::string>> header = ParseWebhookHeader(value);
-      if (!header.ok()) return OptionValueError(name, header.status());
-      options->webhook_headers.push_back(*std::move(header));
-      return absl::OkStatus();
-    }
-    case FleetOption::kWebhookTimeout: {
-      absl::StatusOr<absl::Duration> timeout = ParseSeconds(value, SecondsBound::kPositive);
-      if (!timeout.ok()) return OptionValueError(name, timeout.status());
-      options->webhook_timeout = *timeout;
-      return absl::OkStatus();
-    }
+absl::Status SetFleetOption(absl::string_view canonical, absl::string_view shown,
+                            absl::string_view value, FleetOptions* options) {
+  if (canonical == "--metrics-file") {
+    return SetOneLineOption(shown, value, "file name", &options->metrics_file);
   }
-  return absl::InternalError("unknown fleet option");
+  if (canonical == "--webhook") {
+    if (absl::Status s = CheckWebhookUrl(value); !s.ok()) return OptionValueError(shown, s);
+    options->webhooks.emplace_back(value);
+    return absl::OkStatus();
+  }
+  if (canonical == "--webhook-header") {
+    absl::StatusOr<std::pair<std::string, std::string>> header = ParseWebhookHeader(value);
+    if (!header.ok()) return OptionValueError(shown, header.status());
+    options->webhook_headers.push_back(*std::move(header));
+    return absl::OkStatus();
+  }
+  if (canonical == "--webhook-timeout") {
+    absl::StatusOr<absl::Duration> timeout = ParseSeconds(value, SecondsBound::kPositive);
+    if (!timeout.ok()) return OptionValueError(shown, timeout.status());
+    options->webhook_timeout = *timeout;
+    return absl::OkStatus();
+  }
+  return absl::InternalError(absl::StrCat("not a fleet option: ", canonical));
 }
 
 }  // namespace kit

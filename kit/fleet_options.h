@@ -6,15 +6,15 @@
 //   --webhook URL              POST each notice as JSON (repeatable)
 //   --webhook-header 'N: v'    an HTTP header for every POST (repeatable)
 //   --webhook-timeout SECONDS  the deadline of one POST (default 5)
-// Each listener lists them in its own option table (long options only,
-// resolved after its older options so that no abbreviation changes
-// meaning) and hands each occurrence to SetFleetOption().
+// Each listener lists them in its own option table under one id (long
+// options only, resolved after its older options so that no abbreviation
+// changes meaning) and hands each occurrence to SetFleetOption().
 //
 // Example:
 //
-//   case kWebhook:
-//     if (absl::Status s = SetFleetOption(FleetOption::kWebhook, option.name, option.value,
-//                                         &options.fleet); !s.ok()) return s;
+//   {kFleet, '\0', "metrics-file", true, 3}, {kFleet, '\0', "webhook", true, 3}, ...
+//   case kFleet:
+//     return SetFleetOption(option.name, option.spelling, option.value, &options.fleet);
 
 #ifndef SVL_KIT_FLEET_OPTIONS_H_
 #define SVL_KIT_FLEET_OPTIONS_H_
@@ -39,17 +39,8 @@ struct FleetOptions {
   absl::Duration webhook_timeout = kDefaultWebhookTimeout;
 };
 
-// The four fleet options.
-enum class FleetOption { kMetricsFile, kWebhook, kWebhookHeader, kWebhookTimeout };
-
-// SetFleetOption() applies one occurrence of `which` (written `name`, e.g.
-// "--webhook") with `value`. Errors are OptionValueError()s, e.g.
-//   option --webhook: 'ftp://x/' is not an http:// or https:// URL
-//   option --webhook-header: webhook header without ':' (expected "Name: value")
-//   option --webhook-timeout: 'x' is not a positive number of seconds
-//   option --metrics-file: empty file name
-absl::Status SetFleetOption(FleetOption which, absl::string_view name, absl::string_view value,
-                            FleetOptions* options);
+absl::Status SetFleetOption(absl::string_view canonical, absl::string_view shown,
+                            absl::string_view value, FleetOptions* options);
 
 // kFleetUsage is the fleet options' lines for a getopt-style usage text
 // (httpok, memmon, crashmail); kFleetOptparseHelp for an optparse help

@@ -13,18 +13,18 @@ namespace {
 
 TEST(FleetOptionsTest, EachOption) {
   FleetOptions options;
-  ASSERT_TRUE(SetFleetOption(FleetOption::kMetricsFile, "--metrics-file", "/var/lib/m.prom",
+  ASSERT_TRUE(SetFleetOption("--metrics-file", "--metrics-file", "/var/lib/m.prom",
                              &options)
                   .ok());
   ASSERT_TRUE(
-      SetFleetOption(FleetOption::kWebhook, "--webhook", "https://hooks.example/T1", &options).ok());
-  ASSERT_TRUE(SetFleetOption(FleetOption::kWebhook, "--webhook", "http://127.0.0.1:9/h", &options)
+      SetFleetOption("--webhook", "--webhook", "https://hooks.example/T1", &options).ok());
+  ASSERT_TRUE(SetFleetOption("--webhook", "--webhook", "http://127.0.0.1:9/h", &options)
                   .ok());
-  ASSERT_TRUE(SetFleetOption(FleetOption::kWebhookHeader, "--webhook-header",
+  ASSERT_TRUE(SetFleetOption("--webhook-header", "--webhook-header",
                              "Authorization:  Bearer t0k3n ", &options)
                   .ok());
   ASSERT_TRUE(
-      SetFleetOption(FleetOption::kWebhookTimeout, "--webhook-timeout", "2.5", &options).ok());
+      SetFleetOption("--webhook-timeout", "--webhook-timeout", "2.5", &options).ok());
   EXPECT_EQ(options.metrics_file, "/var/lib/m.prom");
   EXPECT_EQ(options.webhooks,
             (std::vector<std::string>{"https://hooks.example/T1", "http://127.0.0.1:9/h"}));
@@ -40,21 +40,21 @@ TEST(FleetOptionsTest, Defaults) {
   EXPECT_EQ(options.webhook_timeout, absl::Seconds(5));
 }
 
-std::string Error(FleetOption which, const char* name, const char* value) {
+std::string Error(const char* canonical, const char* name, const char* value) {
   FleetOptions options;
-  const absl::Status status = SetFleetOption(which, name, value, &options);
+  const absl::Status status = SetFleetOption(canonical, name, value, &options);
   return status.ok() ? "OK" : std::string(status.message());
 }
 
 TEST(FleetOptionsTest, Errors) {
-  EXPECT_EQ(Error(FleetOption::kMetricsFile, "--metrics-file", ""),
+  EXPECT_EQ(Error("--metrics-file", "--metrics-file", ""),
             "option --metrics-file: empty file name");
-  EXPECT_EQ(Error(FleetOption::kWebhookTimeout, "--webhook-t", "0"),
+  EXPECT_EQ(Error("--webhook-timeout", "--webhook-t", "0"),
             "option --webhook-t: '0' is not a positive number of seconds");
-  const std::string webhook = Error(FleetOption::kWebhook, "--webhook", "ftp://u:pw@x/");
+  const std::string webhook = Error("--webhook", "--webhook", "ftp://u:pw@x/");
   EXPECT_EQ(webhook.rfind("option --webhook: ", 0), 0u) << webhook;
   EXPECT_EQ(webhook.find("pw"), std::string::npos) << webhook;
-  const std::string header = Error(FleetOption::kWebhookHeader, "--webhook-header", "NoColon");
+  const std::string header = Error("--webhook-header", "--webhook-header", "NoColon");
   EXPECT_EQ(header.rfind("option --webhook-header: ", 0), 0u) << header;
 }
 

@@ -48,10 +48,7 @@ enum OptionId : int {
   kLogFormat,
   kStateDir,
   kVersion,
-  kMetricsFile,
-  kWebhook,
-  kWebhookHeader,
-  kWebhookTimeout,
+  kFleet,  // --metrics-file, --webhook, --webhook-header, --webhook-timeout
 };
 
 // The option table: upstream's short spec `hcp:g:a:s:m:n:u:` and long
@@ -86,10 +83,10 @@ constexpr OptionSpec kOptions[] = {
     {kLogFormat, '\0', "log-format", true, 1},
     {kStateDir, '\0', "state-dir", true, 1},
     {kVersion, '\0', "version", false, 1},
-    {kMetricsFile, '\0', "metrics-file", true, 2},
-    {kWebhook, '\0', "webhook", true, 2},
-    {kWebhookHeader, '\0', "webhook-header", true, 2},
-    {kWebhookTimeout, '\0', "webhook-timeout", true, 2},
+    {kFleet, '\0', "metrics-file", true, 2},
+    {kFleet, '\0', "webhook", true, 2},
+    {kFleet, '\0', "webhook-header", true, 2},
+    {kFleet, '\0', "webhook-timeout", true, 2},
 };
 
 // Upstream's errors quote with Python's %r; the option is named as getopt
@@ -233,16 +230,8 @@ absl::Status Apply(const kit::OptionOccurrence& option, MemmonOptions& options) 
       options.log_format = *format;
       return absl::OkStatus();
     }
-    case kMetricsFile:
-      return kit::SetFleetOption(kit::FleetOption::kMetricsFile, spelling, value, &options.fleet);
-    case kWebhook:
-      return kit::SetFleetOption(kit::FleetOption::kWebhook, spelling, value, &options.fleet);
-    case kWebhookHeader:
-      return kit::SetFleetOption(kit::FleetOption::kWebhookHeader, spelling, value,
-                                 &options.fleet);
-    case kWebhookTimeout:
-      return kit::SetFleetOption(kit::FleetOption::kWebhookTimeout, spelling, value,
-                                 &options.fleet);
+    case kFleet:
+      return kit::SetFleetOption(option.name, spelling, value, &options.fleet);
     case kStateDir:
       return kit::SetOneLineOption(spelling, value, "directory", &options.state_dir);
   }
