@@ -247,15 +247,18 @@ void BatchNotifier::Shutdown(absl::Duration grace, const std::function<void()>& 
   }
   if (drained) drained = queue_.DrainFor(deadline - absl::Now());
   if (drained) return;
+  {
+    // Counted at the deadline, before the delivery is stopped (which may
+    // let it end): those of the mail that did not end, and those that
+    // waited behind it.
+    absl::MutexLock lock(&mu_);
+    const size_t lost = in_flight_lines_ + lines_.size() + left_out_;
+    out_.Log(kMailReason,
+             absl::StrCat("the mail being sent did not end within ", absl::FormatDuration(grace),
+                          ": ", lost, lost == 1 ? " line was" : " lines were", " not mailed: ",
+                          kind_.listener, " is stopping"));
+  }
   stop_delivery();
-  absl::MutexLock lock(&mu_);
-  // Every line is accounted for: those of the mail that did not end, and
-  // those that waited behind it.
-  const size_t lost = in_flight_lines_ + lines_.size() + left_out_;
-  out_.Log(kMailReason,
-           absl::StrCat("the mail being sent did not end within ", absl::FormatDuration(grace),
-                        ": ", lost, lost == 1 ? " line was" : " lines were", " not mailed: ",
-                        kind_.listener, " is stopping"));
 }
 
 }  // namespace kit
