@@ -121,5 +121,5 @@ int main(int argc, char* argv[]) {
   live_fleet = nullptr;
   // Everything was sent or given up at the end of the stream: a mail whose
   // grace ran out must not hold the exit for the rest of its own deadline.
-  _exit(status);
+  kit::ExitListener(status);
 }

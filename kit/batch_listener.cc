@@ -165,7 +165,7 @@ int RunBatchListener(int argc, char* argv[], const BatchKind& kind) {
   // Everything was sent or given up at the end of the stream: a mail whose
   // grace ran out must not hold the exit for the rest of its own deadline
   // (the destructors would wait for it).
-  _exit(status);
+  ExitListener(status);
 }
 
 }  // namespace kit

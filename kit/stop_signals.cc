@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <utility>
@@ -14,6 +15,9 @@
 namespace svl {
 namespace kit {
 namespace {
+
+// Set by the watching thread as soon as a stop signal arrived.
+std::atomic<bool> stop_signal_received{false};
 
 sigset_t StopSignals() {
   sigset_t set;
@@ -35,6 +39,7 @@ absl::Status WatchStopSignals(absl::string_view listener, std::function<void()> 
     int signo = 0;
     while (sigwait(&set, &signo) != 0) {
     }
+    stop_signal_received = true;
     if (before_exit) before_exit();
     const int killed = subprocess::KillRunningChildren();
     char line[256];
@@ -43,6 +48,12 @@ absl::Status WatchStopSignals(absl::string_view listener, std::function<void()> 
     _exit(128 + signo);
   }).detach();
   return absl::OkStatus();
+}
+
+void ExitListener(int status) {
+  // The stop signal's thread ends the process, with its own status.
+  while (stop_signal_received) pause();
+  _exit(status);
 }
 
 }  // namespace kit

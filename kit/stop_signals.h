@@ -40,6 +40,12 @@ inline constexpr absl::Duration kStopGrace = absl::Seconds(8);
 // An errno status when the signals cannot be blocked.
 absl::Status WatchStopSignals(absl::string_view listener, std::function<void()> before_exit);
 
+// ExitListener() ends the process with `status` at once (_exit: nothing
+// waits for a delivery whose grace ran out), unless a stop signal arrived:
+// then the watching thread ends it, with 128 + the signal, and the caller
+// waits for that.
+[[noreturn]] void ExitListener(int status);
+
 }  // namespace kit
 }  // namespace svl
 
