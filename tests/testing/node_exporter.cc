@@ -24,6 +24,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "curl/easy.h"
+#include "tests/testing/loopback_listener.h"
 #include "tests/testing/supervisord.h"
 #include "tests/testing/wait_for.h"
 
@@ -32,23 +33,6 @@ namespace testing {
 namespace {
 
 constexpr char kNodeExporter[] = "/usr/bin/prometheus-node-exporter";
-
-// A socket listening on 127.0.0.1:<a port the kernel picks>, and that port.
-absl::StatusOr<std::pair<int, int>> ListenOnAnyLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
-  absl::Cleanup closer = [fd] { close(fd); };
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd, 64) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    return absl::ErrnoToStatus(errno, "bind/listen 127.0.0.1:0");
-  }
-  std::move(closer).Cancel();
-  return std::make_pair(fd, static_cast<int>(ntohs(addr.sin_port)));
-}
 
 size_t AppendBody(char* data, size_t size, size_t count, void* body) {
   static_cast<std::string*>(body)->append(data, size * count);
@@ -63,11 +47,11 @@ absl::StatusOr<std::unique_ptr<NodeExporter>> NodeExporter::Start(
   absl::StatusOr<std::string> dir = MakeTestDir("node-exporter");
   if (!dir.ok()) return dir.status();
   exporter->log_path_ = *dir + "/node_exporter.log";
-  absl::StatusOr<std::pair<int, int>> listening = ListenOnAnyLoopbackPort();
+  absl::StatusOr<LoopbackListener> listening = ListenOnLoopback();
   if (!listening.ok()) return listening.status();
-  const int listen_fd = listening->first;
+  const int listen_fd = listening->fd;
   absl::Cleanup close_listen_fd = [listen_fd] { close(listen_fd); };
-  exporter->port_ = listening->second;
+  exporter->port_ = listening->port;
   const int log_fd = open(exporter->log_path_.c_str(),
                           O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) return absl::ErrnoToStatus(errno, exporter->log_path_);

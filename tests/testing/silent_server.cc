@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "tests/testing/loopback_listener.h"
 
 namespace svl {
 namespace testing {
@@ -22,18 +23,10 @@ namespace testing {
 absl::StatusOr<std::unique_ptr<SilentServer>> SilentServer::Start() {
   // The destructor closes whatever was opened, also on an early return.
   auto server = std::unique_ptr<SilentServer>(new SilentServer);
-  server->listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (server->listen_fd_ < 0) return absl::ErrnoToStatus(errno, "socket");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(server->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      listen(server->listen_fd_, 64) != 0 ||
-      getsockname(server->listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    return absl::ErrnoToStatus(errno, "bind/listen 127.0.0.1:0");
-  }
-  server->port_ = ntohs(addr.sin_port);
+  absl::StatusOr<LoopbackListener> listening = ListenOnLoopback();
+  if (!listening.ok()) return listening.status();
+  server->listen_fd_ = listening->fd;
+  server->port_ = listening->port;
   int wake[2];
   if (pipe2(wake, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2");
   server->wake_read_fd_ = wake[0];

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tests/testing/loopback_listener.h"
 #include "tests/testing/supervisord.h"
 #include "tests/testing/wait_for.h"
 
@@ -108,23 +109,6 @@ os.rename(ready + '.tmp', ready)
 loop.run_forever()
 )py";
 
-// A socket listening on 127.0.0.1:<a port the kernel picks>, and that port.
-absl::StatusOr<std::pair<int, int>> ListenOnAnyLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::ErrnoToStatus(errno, "socket");
-  absl::Cleanup closer = [fd] { close(fd); };
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd, 64) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    return absl::ErrnoToStatus(errno, "bind/listen 127.0.0.1:0");
-  }
-  std::move(closer).Cancel();
-  return std::make_pair(fd, static_cast<int>(ntohs(addr.sin_port)));
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SmtpServer>> SmtpServer::Start(
@@ -133,11 +117,11 @@ absl::StatusOr<std::unique_ptr<SmtpServer>> SmtpServer::Start(
   absl::StatusOr<std::string> dir = MakeTestDir("aiosmtpd");
   if (!dir.ok()) return dir.status();
   server->dir_ = *dir;
-  absl::StatusOr<std::pair<int, int>> listening = ListenOnAnyLoopbackPort();
+  absl::StatusOr<LoopbackListener> listening = ListenOnLoopback();
   if (!listening.ok()) return listening.status();
-  const int listen_fd = listening->first;
+  const int listen_fd = listening->fd;
   absl::Cleanup close_listen_fd = [listen_fd] { close(listen_fd); };
-  server->port_ = listening->second;
+  server->port_ = listening->port;
   server->cert_path_ = *dir + "/cert.pem";
   const std::string key_path = *dir + "/key.pem";
   if (options.starttls) {
